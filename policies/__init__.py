@@ -1,0 +1,1 @@
+"""Casbin model and policy, and the scope compiler (scope -> SQL, scope -> OpenSearch)."""

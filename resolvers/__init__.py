@@ -1,0 +1,1 @@
+"""Thin GraphQL resolvers: parse arguments, call a service, map to a schema type."""

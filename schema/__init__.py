@@ -1,0 +1,1 @@
+"""Strawberry types, inputs, enums and errors; the exported SDL lives in schema.graphql."""

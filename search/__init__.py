@@ -1,0 +1,1 @@
+"""Full-text search: mappings, documents, query builders, indexer, backends."""

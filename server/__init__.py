@@ -1,0 +1,1 @@
+"""The process: settings, app factory, authentication, context, CLI, web pages."""

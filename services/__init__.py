@@ -1,0 +1,1 @@
+"""The standard's rules: validation, ingestion workflows, deadlines, findings, archives."""

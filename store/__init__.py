@@ -1,0 +1,1 @@
+"""Storage layer: SQLAlchemy models, repositories, migrations, unit of work, demo data."""

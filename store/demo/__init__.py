@@ -1,0 +1,1 @@
+"""Deterministic demo and bench data sets (``anzexian seed``)."""

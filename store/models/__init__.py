@@ -1,0 +1,57 @@
+"""Every model, imported so that ``Base.metadata`` knows all tables (Alembic reads it)."""
+
+from store.models.agency import Agency
+from store.models.agency_qualification import AgencyQualification
+from store.models.annual_evaluation import AnnualEvaluation
+from store.models.complaint import Complaint
+from store.models.fee_ledger_entry import FeeLedgerEntry
+from store.models.follow_up import FollowUp
+from store.models.hazard import Hazard
+from store.models.improvement_measure import ImprovementMeasure
+from store.models.industry import Industry
+from store.models.insurance_policy import InsurancePolicy
+from store.models.insured_unit import InsuredUnit
+from store.models.insurer import Insurer
+from store.models.insurer_branch import InsurerBranch
+from store.models.policy_service_item import PolicyServiceItem
+from store.models.principal import Principal
+from store.models.region import Region
+from store.models.region_ancestor import RegionAncestor
+from store.models.role_binding import RoleBinding
+from store.models.scheme_item import SchemeItem
+from store.models.scheme_staff import SchemeStaff
+from store.models.service_record import ServiceRecord
+from store.models.service_record_staff import ServiceRecordStaff
+from store.models.service_scheme import ServiceScheme
+from store.models.staff_member import StaffMember
+from store.models.staff_training import StaffTraining
+from store.models.unit_confirmation import UnitConfirmation
+
+__all__ = [
+    "Agency",
+    "AgencyQualification",
+    "AnnualEvaluation",
+    "Complaint",
+    "FeeLedgerEntry",
+    "FollowUp",
+    "Hazard",
+    "ImprovementMeasure",
+    "Industry",
+    "InsurancePolicy",
+    "InsuredUnit",
+    "Insurer",
+    "InsurerBranch",
+    "PolicyServiceItem",
+    "Principal",
+    "Region",
+    "RegionAncestor",
+    "RoleBinding",
+    "SchemeItem",
+    "SchemeStaff",
+    "ServiceRecord",
+    "ServiceRecordStaff",
+    "ServiceScheme",
+    "StaffMember",
+    "StaffTraining",
+    "UnitConfirmation",
+]

@@ -1,0 +1,1 @@
+"""Repositories: every query of the application lives here, one module per concept."""
