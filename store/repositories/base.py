@@ -39,7 +39,7 @@ class Repository(Generic[M]):
         self.session = session
         self.scope = scope
 
-    def select(self) -> Select[tuple[M]]:
+    def select(self) -> Select[M]:
         """The scoped base query; every read of this repository starts here."""
         return select(self.model).where(self.scope.where(self.model))
 
