@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     # Signing key for bearer tokens (JWT, HS256). Must be set in production.
     token_secret: SecretStr = SecretStr("dev-only-insecure-secret-change-me")
+    token_issuer: str = "anzexian"
+    token_audience: str = "anzexian-api"
+    token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # GraphiQL at GET /graphql; off in production (issue 4 hardens the rest).
+    graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
 

@@ -1,0 +1,64 @@
+"""The Starlette application factory: GraphQL, health and readiness, one engine per process."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from resolvers.root import build_schema
+from server.graphql_app import GatewayGraphQL
+from server.settings import Settings, get_settings
+from store.database import create_engine, session_factory
+from store.migrate import current_revision, head_revision
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    sessions = session_factory(engine)
+    graphql = GatewayGraphQL(build_schema(), settings, sessions)
+
+    async def healthz(_: Request) -> JSONResponse:
+        """The process is alive (no dependency is touched)."""
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        """Ready to serve: the database answers and its schema is at the migrations' head."""
+        checks: dict[str, str] = {}
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+            current = await current_revision(engine)
+            head = head_revision()
+            checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+        except Exception as exc:  # readiness reports, it never raises
+            checks["database"] = f"error: {type(exc).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    return app

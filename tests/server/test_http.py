@@ -1,0 +1,124 @@
+"""Wiring over HTTP: health, readiness, GraphQL, and bearer-token authentication."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from server import tokens
+from server.app import create_app
+from server.settings import Settings
+from store.database import create_engine, session_factory
+from store.enums import PrincipalKind, Role
+from store.migrate import upgrade
+from store.models.principal import Principal
+from store.models.role_binding import RoleBinding
+
+
+@pytest.fixture
+async def settings(tmp_path: Path) -> Settings:
+    """A migrated SQLite file holding one admin principal (committed: the app reads it)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"
+    engine = create_engine(url)
+    await upgrade(engine)
+    async with session_factory(engine)() as session, session.begin():
+        principal = Principal(
+            kind=PrincipalKind.USER, name="ops-admin", display_name="运维管理员", active=True
+        )
+        principal.bindings.append(RoleBinding(role=Role.ADMIN))
+        session.add(principal)
+    await engine.dispose()
+    return Settings(
+        database_url=url, token_secret=SecretStr("test-secret-0123456789abcdef0123456789")
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+    await app.state.engine.dispose()
+
+
+VIEWER = "{ viewer { name roles } }"
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reports_database_and_migrations(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok"}
+
+
+async def test_no_token_is_public(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": VIEWER})
+    assert response.status_code == 200
+    assert response.json()["data"]["viewer"] == {"name": "public", "roles": ["PUBLIC"]}
+
+
+async def test_token_identifies_principal(client: httpx.AsyncClient, settings: Settings) -> None:
+    token = tokens.issue(settings, "ops-admin")
+    response = await client.post(
+        "/graphql", json={"query": VIEWER}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.json()["data"]["viewer"] == {"name": "ops-admin", "roles": ["ADMIN"]}
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer not-a-jwt",
+        "Basic b3BzOnB3",
+        "Bearer {expired}",
+        "Bearer {wrong_key}",
+        "Bearer {unknown_subject}",
+    ],
+)
+async def test_bad_tokens_are_refused_not_downgraded(
+    client: httpx.AsyncClient, settings: Settings, header: str
+) -> None:
+    header = header.format(
+        expired=tokens.issue(settings, "ops-admin", ttl=timedelta(seconds=-1)),
+        wrong_key=tokens.issue(
+            settings.model_copy(
+                update={"token_secret": SecretStr("another-key-0123456789abcdef012345")}
+            ),
+            "ops-admin",
+        ),
+        unknown_subject=tokens.issue(settings, "nobody"),
+    )
+    response = await client.post(
+        "/graphql", json={"query": VIEWER}, headers={"Authorization": header}
+    )
+    assert response.status_code == 401
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["messageZh"]
+
+
+async def test_service_categories_carry_chinese_terms(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ serviceCategories { code labelZh } }"}
+    )
+    terms = response.json()["data"]["serviceCategories"]
+    assert [t["code"] for t in terms] == [
+        "training",
+        "risk_assessment",
+        "standardization",
+        "hazard_investigation",
+        "emergency_plan",
+        "tech_promotion",
+    ]
+    assert terms[3]["labelZh"] == "生产安全事故隐患排查"
