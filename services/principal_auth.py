@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity import Identity, RoleGrant
-from store.repositories.principal_lookup import PrincipalLookup
+from store.repositories.principal import PrincipalRepository
 
 
 async def identity_for(session: AsyncSession, name: str) -> Identity | None:
     """The active principal called ``name`` with its grants, or ``None``."""
-    principal = await PrincipalLookup(session).active_with_bindings(name)
-    if principal is None:
+    # Authentication runs before any scope exists: the repository's default scope.
+    principal = await PrincipalRepository(session).by_name(name)
+    if principal is None or not principal.active:
         return None
     grants = tuple(
         RoleGrant(

@@ -1,0 +1,72 @@
+"""Queries on service records (服务记录) with their hazards and staff."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import selectinload
+
+from store.models.service_record import ServiceRecord
+from store.models.service_record_staff import ServiceRecordStaff
+from store.repositories.base import Repository
+
+
+class ServiceRecordRepository(Repository[ServiceRecord]):
+    model = ServiceRecord
+
+    async def with_hazards(self, record_id: int) -> ServiceRecord | None:
+        stmt = (
+            self.select()
+            .where(ServiceRecord.id == record_id)
+            .options(selectinload(ServiceRecord.hazards))
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def for_unit(self, unit_id: int) -> Sequence[ServiceRecord]:
+        return await self._listed(ServiceRecord.unit_id == unit_id)
+
+    async def for_insurer(self, insurer_id: int) -> Sequence[ServiceRecord]:
+        return await self._listed(ServiceRecord.insurer_id == insurer_id)
+
+    async def for_agency(self, agency_id: int) -> Sequence[ServiceRecord]:
+        """Records an agency delivered or answers for as broker/third party (R-5.3)."""
+        return await self._listed(
+            or_(
+                ServiceRecord.agency_id == agency_id,
+                ServiceRecord.responsible_agency_id == agency_id,
+            )
+        )
+
+    async def staff_ids(self, record_id: int) -> list[int]:
+        stmt = (
+            self.select()
+            .join(ServiceRecordStaff, ServiceRecordStaff.service_record_id == ServiceRecord.id)
+            .where(ServiceRecord.id == record_id)
+            .with_only_columns(ServiceRecordStaff.staff_id, maintain_column_froms=True)
+            .order_by(ServiceRecordStaff.staff_id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def add_with_staff(
+        self, record: ServiceRecord, staff_ids: Sequence[int]
+    ) -> ServiceRecord:
+        """Stage a record (hazards cascade) and its staff rows, then flush."""
+        self.session.add(record)
+        await self.session.flush()
+        self.session.add_all(
+            ServiceRecordStaff(service_record_id=record.id, staff_id=s) for s in staff_ids
+        )
+        await self.session.flush()
+        return record
+
+    async def _listed(self, condition: ColumnElement[bool]) -> Sequence[ServiceRecord]:
+        # Completed records in completion order, planned ones (no completed_at) last on both
+        # backends: SQLite sorts NULL first and PostgreSQL last unless told.
+        stmt = (
+            self.select()
+            .where(condition)
+            .options(selectinload(ServiceRecord.hazards))
+            .order_by(ServiceRecord.completed_at.asc().nulls_last(), ServiceRecord.id)
+        )
+        return (await self.session.execute(stmt)).scalars().all()
