@@ -43,8 +43,8 @@ test: install lint  ## the whole suite on SQLite and PostgreSQL (starts PostgreS
 test-fast: install  ## the suite on SQLite only, for quick local runs (never in CI)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-seed-bench: install  ## the >= 1,000,000-record bench data set into the test PostgreSQL
-	$(BIN)/anzexian seed --scale bench --seed 1 --database-url "$$(deploy/postgres.sh start)"
+seed-bench: install  ## the >= 1,000,000-record bench data set into PostgreSQL database anzexian_bench
+	$(BIN)/anzexian seed --scale bench --seed 1 --database-url "$$(deploy/postgres.sh database anzexian_bench)"
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -4,6 +4,7 @@
 #   deploy/postgres.sh start   # make sure a server answers on 127.0.0.1:$PGPORT with our role
 #   deploy/postgres.sh stop    # stop the private cluster this script started (if any)
 #   deploy/postgres.sh url     # print the SQLAlchemy URL of the test database
+#   deploy/postgres.sh database NAME  # start, create database NAME if missing, print its URL
 #
 # If something already answers on 127.0.0.1:$PGPORT it is used as it is (the role and database
 # are created through the local superuser when we are root). Otherwise PostgreSQL comes from
@@ -38,7 +39,7 @@ as_owner() {
 
 ready() { pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; }
 
-url() { echo "postgresql+asyncpg://$ROLE:$PASSWORD@$PGHOST:$PGPORT/$DB"; }
+url() { echo "postgresql+asyncpg://$ROLE:$PASSWORD@$PGHOST:$PGPORT/${1:-$DB}"; }
 
 can_login() {
   PGPASSWORD="$PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$ROLE" -d "$DB" -Atqc 'select 1' >/dev/null 2>&1
@@ -114,8 +115,21 @@ stop() {
   fi
 }
 
+database() {
+  local name="$1"
+  [[ "$name" =~ ^[a-z_][a-z0-9_]*$ ]] || { log "database name must match [a-z_][a-z0-9_]*"; exit 2; }
+  start >/dev/null
+  if [ -z "$(PGPASSWORD="$PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$ROLE" -d "$DB" -Atqc \
+      "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+    log "creating database '$name'"
+    PGPASSWORD="$PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$ROLE" -d "$DB" -qc "CREATE DATABASE $name"
+  fi
+  url "$name"
+}
+
 case "${1:-start}" in
   start) start ;;
+  database) database "${2:?usage: $0 database NAME}" ;;
   stop) stop ;;
   url) url ;;
   *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;

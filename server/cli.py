@@ -1,0 +1,192 @@
+"""``anzexian``: the operator's command line (migrate, seed, serve, demo, token, schema)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from server.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="anzexian — 安责险事故预防技术服务数据共享平台 / work-safety liability insurance "
+    "prevention-service data-sharing platform (AQ 9010).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL (default: ANZEXIAN_DATABASE_URL, else the embedded SQLite file).",
+    ),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    settings = get_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def _migrate(url: str) -> str | None:
+    from store.database import create_engine
+    from store.migrate import current_revision, upgrade
+
+    _ensure_sqlite_dir(url)
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Create or upgrade the database schema to the latest migration (Alembic head)."""
+    url = _settings(database_url).database_url
+    revision = asyncio.run(_migrate(url))
+    typer.echo(f"database at revision {revision}")
+
+
+async def _seed(url: str, scale: Literal["demo", "bench"], seed: int, progress: bool) -> None:
+    from store.database import create_engine
+    from store.demo.seed import seed as run_seed
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:  # all-or-nothing: a failed seed leaves no rows
+            report = await run_seed(conn, scale=scale, seed=seed, progress=progress)
+    finally:
+        await engine.dispose()
+    typer.echo(report.summary())
+
+
+@app.command()
+def seed(
+    scale: Annotated[
+        str, typer.Option(help="demo: thousands of records; bench: >= 1,000,000 service records.")
+    ] = "demo",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 1,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Fill an empty, migrated database with deterministic demo or bench data."""
+    if scale not in ("demo", "bench"):
+        raise typer.BadParameter("scale must be 'demo' or 'bench'", param_hint="--scale")
+    from store.demo.seed import DatabaseNotEmptyError
+
+    url = _settings(database_url).database_url
+    asyncio.run(_migrate(url))
+    try:
+        asyncio.run(_seed(url, scale, seed, progress))  # type: ignore[arg-type]
+    except DatabaseNotEmptyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default ANZEXIAN_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default ANZEXIAN_PORT).")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the GraphQL API, health endpoints and pages with uvicorn."""
+    settings = _settings(database_url)
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+
+
+async def _demo_tokens(settings: Settings) -> list[tuple[str, str, str]]:
+    from server import tokens
+    from store.database import create_engine, session_factory
+    from store.repositories.principal import PrincipalRepository
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = await PrincipalRepository(session).active_names_by_role()
+    finally:
+        await engine.dispose()
+    return [(role, name, tokens.issue(settings, name)) for name, role in rows]
+
+
+@app.command()
+def demo(
+    path: Annotated[Path, typer.Option(help="SQLite file to (re)create.")] = Path("var/demo.db"),
+    seed: Annotated[int, typer.Option(help="Random seed of the demo data.")] = 1,
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after seeding.")
+    ] = True,
+) -> None:
+    """Fresh embedded demo: new SQLite file, seed, print URLs and a token per role, serve."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{path}"
+    settings = _settings(url)
+    asyncio.run(_migrate(url))
+    asyncio.run(_seed(url, "demo", seed, progress=True))
+    base = f"http://{host}:{port}"
+    typer.echo("")
+    typer.echo(f"GraphQL / GraphiQL : {base}/graphql")
+    typer.echo(f"health             : {base}/healthz   readiness: {base}/readyz")
+    typer.echo("")
+    typer.echo("tokens (Authorization: Bearer <token>); no token = public role:")
+    for role, name, token in asyncio.run(_demo_tokens(settings)):
+        typer.echo(f"  {role:<10} {name:<28} {token}")
+    typer.echo("")
+    if serve_after:
+        _serve(settings, host, port)
+
+
+token_app = typer.Typer(help="Bearer tokens for principals.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("issue")
+def token_issue(
+    principal: Annotated[str, typer.Argument(help="Principal name.")],
+    hours: Annotated[int | None, typer.Option(help="Lifetime in hours.")] = None,
+) -> None:
+    """Print a signed bearer token for PRINCIPAL (signed with ANZEXIAN_TOKEN_SECRET)."""
+    from datetime import timedelta
+
+    from server import tokens
+
+    ttl = timedelta(hours=hours) if hours else None
+    typer.echo(tokens.issue(get_settings(), principal, ttl=ttl))
+
+
+@app.command("export-schema")
+def export_schema(
+    out: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path(
+        "schema/schema.graphql"
+    ),
+) -> None:
+    """Write the GraphQL SDL (schema/schema.graphql is checked against it in the tests)."""
+    from resolvers.root import build_schema
+
+    out.write_text(build_schema().as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")

@@ -1,0 +1,24 @@
+"""A demo data set seeded once per module and backend, inside a transaction rolled back at the
+end: the rule checks only read, so they share it (seeding per test would cost seconds each)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from store.demo.seed import seed
+
+DEMO_SEED = 20260630
+
+
+@pytest.fixture(scope="module")
+async def seeded(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            await seed(conn, scale="demo", seed=DEMO_SEED)
+            yield conn
+        finally:
+            await outer.rollback()
