@@ -1,9 +1,14 @@
 """The root types and the schema. They live here, not in ``schema/``, because they bind
-resolvers to fields and ``schema/`` imports nothing above it (DESIGN.md layers)."""
+resolvers to fields and ``schema/`` imports nothing above it (DESIGN.md layers).
+
+Each area contributes its own root-field class (``XQuery`` / ``XMutation``); this module only
+merges them, so areas never edit each other's files.
+"""
 
 from __future__ import annotations
 
 import strawberry
+from strawberry.tools import merge_types
 
 from resolvers import viewer as viewer_resolvers
 from resolvers import vocabulary
@@ -13,7 +18,7 @@ from schema.vocabulary import Term
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
     viewer: Viewer = strawberry.field(
         resolver=viewer_resolvers.viewer, description="当前用户 / who is asking"
     )
@@ -23,5 +28,12 @@ class Query:
     )
 
 
+QUERY_PARTS: tuple[type, ...] = (CoreQuery,)
+MUTATION_PARTS: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERY_PARTS)
+Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=[RequestTransaction])
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=[RequestTransaction])
