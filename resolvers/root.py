@@ -8,11 +8,17 @@ merges them, so areas never edit each other's files.
 from __future__ import annotations
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from resolvers import mutations, vocabulary
 from resolvers import viewer as viewer_resolvers
-from resolvers import vocabulary
+from resolvers.compiled.execution import CompiledExecutionContext
+from resolvers.compiled.root import RECORD_TYPES, RecordQuery
+from resolvers.masking import mask_errors
+from resolvers.stats import StatsQuery
 from resolvers.transaction import RequestTransaction
+from schema.scalars import SCALAR_MAP
 from schema.viewer import Viewer
 from schema.vocabulary import Term
 
@@ -28,12 +34,24 @@ class CoreQuery:
     )
 
 
-QUERY_PARTS: tuple[type, ...] = (CoreQuery,)
-MUTATION_PARTS: tuple[type, ...] = ()
+QUERY_PARTS: tuple[type, ...] = (CoreQuery, RecordQuery, StatsQuery)
+MUTATION_PARTS: tuple[type, ...] = (*mutations.PARTS,)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=[RequestTransaction])
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        # Order matters: RequestTransaction exits first (commit or roll back), then
+        # MaskErrors masks whatever went wrong, a failed commit included (resolvers.masking).
+        # Factories, not instances: each request gets its own (an instance would be shared).
+        extensions=[mask_errors, RequestTransaction],
+        # Decimal as a string that refuses JSON floats (money, ratios).
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        types=RECORD_TYPES,
+        # Compiled read fields return finished subtrees; this executor skips completing them.
+        execution_context_class=CompiledExecutionContext,
+    )

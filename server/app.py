@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from resolvers.root import build_schema
+from server.bulk import BulkUpload
 from server.graphql_app import GatewayGraphQL
 from server.settings import Settings, get_settings
 from store.database import create_engine, session_factory
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(engine)
     graphql = GatewayGraphQL(build_schema(), settings, sessions)
+    bulk = BulkUpload(settings, sessions)
 
     async def healthz(_: Request) -> JSONResponse:
         """The process is alive (no dependency is touched)."""
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/bulk/{kind}", bulk.endpoint, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

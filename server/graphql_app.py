@@ -6,34 +6,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from resolvers.context import RequestContext
-from server import tokens
+from server.auth import AuthenticationFailed, authenticate
 from server.settings import Settings
-from services.identity import PUBLIC, Identity
-from services.principal_auth import identity_for
 
-
-class AuthenticationFailed(Exception):
-    """A token was sent but is not acceptable: HTTP 401, never silently public."""
-
-    def __init__(self, reason_zh: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
-
-    def response(self) -> JSONResponse:
-        error = {
-            "message": self.reason_en,
-            "extensions": {"code": "UNAUTHENTICATED", "messageZh": self.reason_zh},
-        }
-        return JSONResponse(
-            {"errors": [error]}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-        )
+__all__ = ["AuthenticationFailed", "GatewayGraphQL"]
 
 
 class GatewayGraphQL(GraphQL[RequestContext, None]):
@@ -66,26 +48,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         assert isinstance(request, Request) and isinstance(response, Response)
         session = self.sessions()
         request.state.session = session
-        identity = await self._authenticate(request, session)
+        identity = await authenticate(request, session, self.settings)
         return RequestContext(
             request=request, response=response, session=session, identity=identity
         )
-
-    async def _authenticate(self, request: Request, session: AsyncSession) -> Identity:
-        header = request.headers.get("authorization")
-        if not header:
-            return PUBLIC  # no token → the public role
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise AuthenticationFailed(
-                "认证方式应为 Authorization: Bearer <令牌>",
-                "expected 'Authorization: Bearer <token>'",
-            )
-        try:
-            subject = tokens.verify(self.settings, token.strip())
-        except tokens.TokenError as exc:
-            raise AuthenticationFailed(f"令牌无效：{exc}", f"invalid token: {exc}") from exc
-        identity = await identity_for(session, subject)
-        if identity is None:
-            raise AuthenticationFailed("用户不存在或已停用", "unknown or inactive principal")
-        return identity

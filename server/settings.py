@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # GraphiQL at GET /graphql; off in production (issue 4 hardens the rest).
     graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Largest body of one bulk NDJSON upload (POST /bulk/{kind}); larger is HTTP 413.
+    bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -146,9 +146,15 @@ async def check_agency_accepts_work(
     if agency_id is None:
         return
     agency = await AgencyRepository(session).get(agency_id)
-    if agency is None:
+    check_agency_status(check, field, None if agency is None else agency.status)
+
+
+def check_agency_status(check: Checker, field: str, status: AgencyStatus | None) -> None:
+    """R-7.1-staff on a loaded status (``None``: absent or out of scope); shared by
+    ``check_agency_accepts_work`` and bulk upload, which loads a batch's statuses at once."""
+    if status is None:
         unknown_reference(check, field, "技术服务机构", "technical service agency")
-    elif agency.status is AgencyStatus.SUSPENDED:
+    elif status is AgencyStatus.SUSPENDED:
         check.fail(
             "AGENCY_SUSPENDED",
             field,

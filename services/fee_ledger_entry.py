@@ -6,20 +6,23 @@ allocation or expenditure it corrects and carries the (signed) difference.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.insurance_policy import policy_of
+from services.insurance_policy import check_policy_parties
 from services.validation import Checker
 from services.validation.messages import unknown_reference
 from services.validation.workflow import not_allowed
 from store.enums import LedgerEntryKind
 from store.models.fee_ledger_entry import FeeLedgerEntry
-from store.repositories.fee_ledger_entry import FeeLedgerRepository
-from store.repositories.service_record import ServiceRecordRepository
+from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.fee_ledger_entry import EntryFacts, FeeLedgerRepository
+from store.repositories.insurance_policy import InsurancePolicyRepository, PolicyParties
+from store.repositories.service_record import RecordFacts, ServiceRecordRepository
 
 RULE = "R-7.3-ledger"
 
@@ -40,6 +43,48 @@ class LedgerEntryInput:
 
 async def add_ledger_entry(session: AsyncSession, data: LedgerEntryInput) -> FeeLedgerEntry:
     check = Checker()
+    clean = validate_ledger_entry(check, data)
+    check.raise_if_any()
+    assert clean is not None
+    check_entry_references(check, clean, await load_entry_references(session, [clean]))
+    check.raise_if_any()
+    return await FeeLedgerRepository(session).add(FeeLedgerEntry(**clean.columns()))
+
+
+@dataclass(frozen=True, slots=True)
+class CleanLedgerEntry:
+    """An entry whose fields passed every check, ready to be written."""
+
+    insurer_id: int
+    unit_id: int
+    policy_id: int
+    kind: LedgerEntryKind
+    amount: Decimal
+    occurred_on: date
+    purpose: str
+    service_record_id: int | None
+    counterparty: str | None
+    corrects_id: int | None
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "insurer_id": self.insurer_id,
+            "unit_id": self.unit_id,
+            "policy_id": self.policy_id,
+            "kind": self.kind,
+            "amount": self.amount,
+            "occurred_on": self.occurred_on,
+            "purpose": self.purpose,
+            "service_record_id": self.service_record_id,
+            "counterparty": self.counterparty,
+            "corrects_id": self.corrects_id,
+        }
+
+
+def validate_ledger_entry(check: Checker, data: LedgerEntryInput) -> CleanLedgerEntry | None:
+    """Every field check of an entry, no database (shared with bulk upload); ``None`` when
+    any failed."""
+    before = len(check.errors)
     insurer_id = check.identifier("insurerId", data.insurer_id)
     unit_id = check.identifier("unitId", data.unit_id)
     policy_id = check.identifier("policyId", data.policy_id)
@@ -62,40 +107,67 @@ async def add_ledger_entry(session: AsyncSession, data: LedgerEntryInput) -> Fee
         not_allowed(check, "correctsId", "只有调整条目更正其他条目", "only adjustments correct")
     if kind is not None and kind is not LedgerEntryKind.EXPENDITURE and record_id is not None:
         not_allowed(check, "serviceRecordId", "只有支出条目对应服务", "only expenditures pay")
-    check.raise_if_any()
+    if len(check.errors) > before:
+        return None
     assert insurer_id is not None and unit_id is not None and policy_id is not None
     assert kind is not None and amount is not None
     assert occurred_on is not None and purpose is not None
-
-    policy = await policy_of(
-        check, session, "policyId", policy_id, insurer_id=insurer_id, unit_id=unit_id
+    return CleanLedgerEntry(
+        insurer_id=insurer_id,
+        unit_id=unit_id,
+        policy_id=policy_id,
+        kind=kind,
+        amount=amount,
+        occurred_on=occurred_on,
+        purpose=purpose,
+        service_record_id=record_id,
+        counterparty=counterparty,
+        corrects_id=corrects_id,
     )
-    if policy is not None:
+
+
+@dataclass(frozen=True, slots=True)
+class EntryReferences:
+    """What a batch of entries refers to; an id missing from a map is absent or unseen."""
+
+    policies: Mapping[int, PolicyParties]
+    targets: Mapping[int, EntryFacts]  # entries corrected by adjustments
+    records: Mapping[int, RecordFacts]  # services paid by expenditures
+
+
+async def load_entry_references(
+    session: AsyncSession, entries: Sequence[CleanLedgerEntry], scope: RowScope = EVERYTHING
+) -> EntryReferences:
+    """One statement per referenced table for the whole batch (none for an empty id set),
+    each through ``scope``: a row outside it reads as absent."""
+    return EntryReferences(
+        policies=await InsurancePolicyRepository(session, scope).parties(
+            {e.policy_id for e in entries}
+        ),
+        targets=await FeeLedgerRepository(session, scope).facts(
+            {e.corrects_id for e in entries if e.corrects_id is not None}
+        ),
+        records=await ServiceRecordRepository(session, scope).facts(
+            {e.service_record_id for e in entries if e.service_record_id is not None}
+        ),
+    )
+
+
+def check_entry_references(check: Checker, entry: CleanLedgerEntry, refs: EntryReferences) -> None:
+    """The reference checks of one entry against the batch's facts."""
+    policy = refs.policies.get(entry.policy_id)
+    if check_policy_parties(check, "policyId", policy, entry.insurer_id, entry.unit_id):
+        assert policy is not None
         # Fees come out of the premium (R-7.3-ledger): nothing is booked before cover starts.
         check.in_order(
-            "policy.periodStart", policy.period_start, "occurredOn", occurred_on, rule=RULE
+            "policy.periodStart", policy.period_start, "occurredOn", entry.occurred_on, rule=RULE
         )
-    repo = FeeLedgerRepository(session)
-    await _check_correction_target(check, repo, corrects_id, unit_id)
-    if record_id is not None:
-        record = await ServiceRecordRepository(session).get(record_id)
-        if record is None or record.unit_id != unit_id:
+    if entry.corrects_id is not None:
+        _check_correction_target(check, refs.targets.get(entry.corrects_id), entry.unit_id)
+    if entry.service_record_id is not None:
+        record = refs.records.get(entry.service_record_id)
+        if record is None or record.unit_id != entry.unit_id:
             unknown_reference(check, "serviceRecordId", "服务记录", "service record")
-    check.raise_if_any()
-    return await repo.add(
-        FeeLedgerEntry(
-            insurer_id=insurer_id,
-            unit_id=unit_id,
-            policy_id=policy_id,
-            kind=kind,
-            amount=amount,
-            occurred_on=occurred_on,
-            purpose=purpose,
-            service_record_id=record_id,
-            counterparty=counterparty,
-            corrects_id=corrects_id,
-        )
-    )
 
 
 def _check_amount(
@@ -117,13 +189,8 @@ def _check_amount(
     return check.money("amount", value, allow_zero=False)
 
 
-async def _check_correction_target(
-    check: Checker, repo: FeeLedgerRepository, corrects_id: int | None, unit_id: int
-) -> None:
+def _check_correction_target(check: Checker, target: EntryFacts | None, unit_id: int) -> None:
     """The corrected entry is an allocation or expenditure of the same unit's ledger."""
-    if corrects_id is None:
-        return
-    target = await repo.get(corrects_id)
     if target is None:
         unknown_reference(check, "correctsId", "台账条目", "ledger entry")
     elif target.unit_id != unit_id:

@@ -7,19 +7,23 @@ still recorded, because the late visit is exactly what a regulator must be able 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import references
+from services.references import report_missing_staff_member
 from services.validation import Checker
 from services.validation.messages import unknown_reference
 from services.validation.workflow import LONG_TEXT, record_not_completed
 from store.enums import FollowUpMethod
 from store.models.follow_up import FollowUp
+from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.follow_up import FollowUpRepository
-from store.repositories.service_record import ServiceRecordRepository
+from store.repositories.service_record import RecordFacts, ServiceRecordRepository
+from store.repositories.staff_member import StaffMemberRepository
 
 RULE = "R-6.3-followup"
 
@@ -36,6 +40,40 @@ class FollowUpInput:
 
 async def record_follow_up(session: AsyncSession, data: FollowUpInput) -> FollowUp:
     check = Checker()
+    clean = validate_follow_up(check, data)
+    check.raise_if_any()
+    assert clean is not None
+    check_follow_up_references(check, clean, await load_follow_up_references(session, [clean]))
+    check.raise_if_any()
+    return await FollowUpRepository(session).add(FollowUp(**clean.columns()))
+
+
+@dataclass(frozen=True, slots=True)
+class CleanFollowUp:
+    """A follow-up whose fields passed every check, ready to be written."""
+
+    service_record_id: int
+    method: FollowUpMethod
+    visited_at: datetime
+    satisfaction: int
+    comments: str | None
+    staff_id: int | None
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "service_record_id": self.service_record_id,
+            "method": self.method,
+            "visited_at": self.visited_at,
+            "satisfaction": self.satisfaction,
+            "comments": self.comments,
+            "staff_id": self.staff_id,
+        }
+
+
+def validate_follow_up(check: Checker, data: FollowUpInput) -> CleanFollowUp | None:
+    """Every field check of a follow-up, no database (shared with bulk upload); ``None``
+    when any failed."""
+    before = len(check.errors)
     record_id = check.identifier("serviceRecordId", data.service_record_id)
     method = check.enum("method", data.method, FollowUpMethod)
     visited_at = check.aware("visitedAt", data.visited_at)
@@ -44,16 +82,46 @@ async def record_follow_up(session: AsyncSession, data: FollowUpInput) -> Follow
         "comments", data.comments, max_len=LONG_TEXT, required=False, multiline=True
     )
     staff_id = check.identifier("staffId", data.staff_id, required=False)
-    check.raise_if_any()
+    if len(check.errors) > before:
+        return None
     assert record_id is not None and method is not None and visited_at is not None
     assert satisfaction is not None
+    return CleanFollowUp(record_id, method, visited_at, satisfaction, comments, staff_id)
 
-    record = await ServiceRecordRepository(session).get(record_id)
+
+@dataclass(frozen=True, slots=True)
+class FollowUpReferences:
+    """What a batch of follow-ups refers to; an id missing from a map is absent or unseen."""
+
+    records: Mapping[int, RecordFacts]
+    missing_staff: AbstractSet[int]
+
+
+async def load_follow_up_references(
+    session: AsyncSession, follow_ups: Sequence[CleanFollowUp], scope: RowScope = EVERYTHING
+) -> FollowUpReferences:
+    """One statement per referenced table for the whole batch (none for an empty id set),
+    each through ``scope``: a row outside it reads as absent."""
+    return FollowUpReferences(
+        records=await ServiceRecordRepository(session, scope).facts(
+            {f.service_record_id for f in follow_ups}
+        ),
+        missing_staff=await StaffMemberRepository(session, scope).missing(
+            {f.staff_id for f in follow_ups if f.staff_id is not None}
+        ),
+    )
+
+
+def check_follow_up_references(
+    check: Checker, follow_up: CleanFollowUp, refs: FollowUpReferences
+) -> None:
+    """The reference checks of one follow-up against the batch's facts."""
+    record = refs.records.get(follow_up.service_record_id)
     if record is None:
         unknown_reference(check, "serviceRecordId", "服务记录", "service record")
     elif record.completed_at is None:
         record_not_completed(check, "serviceRecordId", rule=RULE)
-    elif visited_at < record.completed_at:
+    elif follow_up.visited_at < record.completed_at:
         check.fail(
             "FOLLOW_UP_BEFORE_SERVICE_END",
             "visitedAt",
@@ -61,15 +129,4 @@ async def record_follow_up(session: AsyncSession, data: FollowUpInput) -> Follow
             "a follow-up cannot take place before the service was completed",
             rule=RULE,
         )
-    await references.staff_member(check, session, "staffId", staff_id)
-    check.raise_if_any()
-    return await FollowUpRepository(session).add(
-        FollowUp(
-            service_record_id=record_id,
-            method=method,
-            visited_at=visited_at,
-            satisfaction=satisfaction,
-            comments=comments,
-            staff_id=staff_id,
-        )
-    )
+    report_missing_staff_member(check, "staffId", follow_up.staff_id, refs.missing_staff)

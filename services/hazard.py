@@ -24,6 +24,27 @@ class HazardInput:
     rectified_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CleanHazard:
+    """A validated hazard, ready to be written (ORM row or bulk parameters)."""
+
+    description: str
+    is_major: bool
+    found_at: datetime
+    told_at: datetime | None
+    rectified_at: datetime | None
+
+    def columns(self) -> dict[str, object]:
+        """The ``hazard`` columns of this hazard (the record id is added by the writer)."""
+        return {
+            "description": self.description,
+            "is_major": self.is_major,
+            "found_at": self.found_at,
+            "told_at": self.told_at,
+            "rectified_at": self.rectified_at,
+        }
+
+
 def check_hazards(
     check: Checker,
     hazards: Sequence[HazardInput],
@@ -36,6 +57,20 @@ def check_hazards(
     ``started_at`` is the validated start of the service (``None`` when absent or refused);
     ``start_given`` tells the two apart, so a refused start is not reported twice.
     """
+    return [
+        Hazard(**h.columns())
+        for h in validate_hazards(check, hazards, started_at, start_given=start_given)
+    ]
+
+
+def validate_hazards(
+    check: Checker,
+    hazards: Sequence[HazardInput],
+    started_at: datetime | None,
+    *,
+    start_given: bool,
+) -> list[CleanHazard]:
+    """The checks of ``check_hazards`` without building ORM rows (shared with bulk upload)."""
     if hazards and not start_given:
         # Hazards are found while serving: a record holding some must say when it started.
         check.fail(
@@ -44,7 +79,7 @@ def check_hazards(
             "记录了隐患的服务必须填写开始时间",
             "a service that found hazards must say when it started",
         )
-    rows: list[Hazard] = []
+    rows: list[CleanHazard] = []
     for i, hazard in enumerate(hazards):
         at = f"hazards[{i}]"
         description = check.text(
@@ -60,7 +95,7 @@ def check_hazards(
         check.in_order(f"{at}.foundAt", found_at, f"{at}.rectifiedAt", rectified_at)
         if description is not None and found_at is not None:
             rows.append(
-                Hazard(
+                CleanHazard(
                     description=description,
                     is_major=hazard.is_major,
                     found_at=found_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,9 +93,31 @@ async def policy_of(
     if policy_id is None:
         return None
     policy = await InsurancePolicyRepository(session).get(policy_id)
+    return policy if check_policy_parties(check, field, policy, insurer_id, unit_id) else None
+
+
+class PolicyLike(Protocol):
+    """A stored policy or its batch-loaded parties (``PolicyParties``)."""
+
+    @property
+    def insurer_id(self) -> int: ...
+
+    @property
+    def unit_id(self) -> int: ...
+
+
+def check_policy_parties(
+    check: Checker,
+    field: str,
+    policy: PolicyLike | None,
+    insurer_id: int | None,
+    unit_id: int | None,
+) -> bool:
+    """``policy`` (``None``: absent or out of scope) is the one between that insurer and that
+    unit; ``False`` when reported. Shared by ``policy_of`` and bulk upload."""
     if policy is None:
         unknown_reference(check, field, "保险合同", "insurance policy")
-        return None
+        return False
     if policy.insurer_id != insurer_id or policy.unit_id != unit_id:
         check.fail(
             "POLICY_MISMATCH",
@@ -102,5 +125,5 @@ async def policy_of(
             "该保险合同不属于所填的保险机构和投保单位",
             "the policy is not between the given insurer and insured unit",
         )
-        return None
-    return policy
+        return False
+    return True

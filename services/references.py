@@ -9,6 +9,7 @@ Each returns ``False`` only when it reported the reference.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,12 +72,27 @@ async def branch_of(
 
 async def staff(check: Checker, session: AsyncSession, field: str, keys: Sequence[int]) -> None:
     """Every listed staff member exists; errors point at the position (``staffIds[1]``)."""
-    missing = await StaffMemberRepository(session).missing(keys)
+    report_missing_staff(check, field, keys, await StaffMemberRepository(session).missing(keys))
+
+
+def report_missing_staff(
+    check: Checker, field: str, keys: Sequence[int], missing: AbstractSet[int]
+) -> None:
+    """``staff`` on an already loaded set of missing ids (bulk upload loads a batch's)."""
     for i, key in enumerate(keys):
         if key in missing:
             unknown_reference(check, f"{field}[{i}]", "服务人员", "staff member")
 
 
 async def staff_member(check: Checker, session: AsyncSession, field: str, key: int | None) -> None:
-    if key is not None and await StaffMemberRepository(session).missing([key]):
+    if key is not None:
+        missing = await StaffMemberRepository(session).missing([key])
+        report_missing_staff_member(check, field, key, missing)
+
+
+def report_missing_staff_member(
+    check: Checker, field: str, key: int | None, missing: AbstractSet[int]
+) -> None:
+    """``staff_member`` on an already loaded set of missing ids."""
+    if key is not None and key in missing:
         unknown_reference(check, field, "服务人员", "staff member")

@@ -7,6 +7,7 @@ from store.models.complaint import Complaint
 from store.models.fee_ledger_entry import FeeLedgerEntry
 from store.models.follow_up import FollowUp
 from store.models.hazard import Hazard
+from store.models.idempotency_key import IdempotencyKey
 from store.models.improvement_measure import ImprovementMeasure
 from store.models.industry import Industry
 from store.models.insurance_policy import InsurancePolicy
@@ -35,6 +36,7 @@ __all__ = [
     "FeeLedgerEntry",
     "FollowUp",
     "Hazard",
+    "IdempotencyKey",
     "ImprovementMeasure",
     "Industry",
     "InsurancePolicy",

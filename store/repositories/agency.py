@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -44,3 +46,14 @@ class AgencyRepository(Repository[Agency]):
             select(Agency.id).where(Agency.credit_code == credit_code)
         )
         return {"credit_code"} if result.first() is not None else set()
+
+    async def statuses(self, agency_ids: Collection[int]) -> dict[int, AgencyStatus]:
+        """The status of each visible agency (R-7.1-staff), in one statement."""
+        if not agency_ids:
+            return {}
+        stmt = (
+            self.select()
+            .where(Agency.id.in_(set(agency_ids)))
+            .with_only_columns(Agency.id, Agency.status)
+        )
+        return {key: status for key, status in await self.session.execute(stmt)}

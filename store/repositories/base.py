@@ -19,13 +19,18 @@ M = TypeVar("M", bound=Base)
 
 
 class RowScope(Protocol):
-    def where(self, model: type[Base]) -> ColumnElement[bool]:
-        """The condition a row of ``model`` must meet to be visible."""
+    def where(self, entity: Any) -> ColumnElement[bool]:
+        """The condition a row must meet to be visible.
+
+        ``entity`` is a mapped class or an ``aliased()`` one (the read compiler aliases every
+        table it touches, so self-references like a region's parent stay unambiguous); the
+        condition must be built from ``entity``'s attributes, never from the bare table.
+        """
         ...
 
 
 class _Everything:
-    def where(self, model: type[Base]) -> ColumnElement[bool]:
+    def where(self, entity: Any) -> ColumnElement[bool]:
         return true()
 
 

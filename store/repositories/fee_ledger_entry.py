@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from store.base import Money
 from store.enums import LedgerEntryKind
 from store.models.fee_ledger_entry import FeeLedgerEntry
 from store.repositories.base import Repository
+from store.repositories.bulk import Row, insert_returning_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,14 @@ class LedgerBalance:
     allocated: Decimal  # set aside from premium, corrections included
     spent: Decimal  # paid out for services, corrections included
     remaining: Decimal  # allocated - spent
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFacts:
+    """What an adjustment naming an entry is checked with (R-7.3-ledger)."""
+
+    unit_id: int
+    kind: LedgerEntryKind
 
 
 class FeeLedgerRepository(Repository[FeeLedgerEntry]):
@@ -70,3 +79,18 @@ class FeeLedgerRepository(Repository[FeeLedgerEntry]):
         )
         row = (await self.session.execute(stmt)).one()
         return LedgerBalance(allocated=row.allocated, spent=row.spent, remaining=row.remaining)
+
+    async def facts(self, entry_ids: Collection[int]) -> dict[int, EntryFacts]:
+        """Unit and kind of each visible entry, in one statement."""
+        if not entry_ids:
+            return {}
+        stmt = (
+            self.select()
+            .where(FeeLedgerEntry.id.in_(set(entry_ids)))
+            .with_only_columns(FeeLedgerEntry.id, FeeLedgerEntry.unit_id, FeeLedgerEntry.kind)
+        )
+        return {key: EntryFacts(unit, kind) for key, unit, kind in await self.session.execute(stmt)}
+
+    async def insert_many(self, rows: Sequence[Row]) -> list[int]:
+        """Bulk-insert entries; returns the new ids in the order of ``rows``."""
+        return await insert_returning_ids(self.session, FeeLedgerEntry, rows)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from store.models.follow_up import FollowUp
 from store.repositories.base import Repository
+from store.repositories.bulk import Row, insert_returning_ids
 
 
 class FollowUpRepository(Repository[FollowUp]):
@@ -18,3 +19,7 @@ class FollowUpRepository(Repository[FollowUp]):
             .order_by(FollowUp.visited_at, FollowUp.id)
         )
         return (await self.session.execute(stmt)).scalars().all()
+
+    async def insert_many(self, rows: Sequence[Row]) -> list[int]:
+        """Bulk-insert follow-ups; returns the new ids in the order of ``rows``."""
+        return await insert_returning_ids(self.session, FollowUp, rows)

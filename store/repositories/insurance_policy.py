@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from store.models.insurance_policy import InsurancePolicy
 from store.repositories.base import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyParties:
+    """What a record or ledger entry booked against a policy is checked with."""
+
+    insurer_id: int
+    unit_id: int
+    period_start: date
 
 
 class InsurancePolicyRepository(Repository[InsurancePolicy]):
@@ -45,3 +56,20 @@ class InsurancePolicyRepository(Repository[InsurancePolicy]):
             .where(InsurancePolicy.insurer_id == insurer_id, InsurancePolicy.policy_no == policy_no)
         )
         return bool((await self.session.execute(stmt)).scalar_one())
+
+    async def parties(self, policy_ids: Collection[int]) -> dict[int, PolicyParties]:
+        """Insurer, unit and start of cover of each visible policy, in one statement."""
+        if not policy_ids:
+            return {}
+        stmt = (
+            self.select()
+            .where(InsurancePolicy.id.in_(set(policy_ids)))
+            .with_only_columns(
+                InsurancePolicy.id,
+                InsurancePolicy.insurer_id,
+                InsurancePolicy.unit_id,
+                InsurancePolicy.period_start,
+            )
+        )
+        rows = await self.session.execute(stmt)
+        return {key: PolicyParties(insurer, unit, start) for key, insurer, unit, start in rows}

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import selectinload
 
+from store.models.hazard import Hazard
 from store.models.service_record import ServiceRecord
 from store.models.service_record_staff import ServiceRecordStaff
 from store.repositories.base import Repository
+from store.repositories.bulk import Row, insert_returning_ids, insert_rows
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    """What a follow-up or ledger entry naming a record is checked with."""
+
+    insurer_id: int
+    unit_id: int
+    completed_at: datetime | None  # R-6.3-followup: the follow-up clock starts here
 
 
 class ServiceRecordRepository(Repository[ServiceRecord]):
@@ -59,6 +72,48 @@ class ServiceRecordRepository(Repository[ServiceRecord]):
         )
         await self.session.flush()
         return record
+
+    async def facts(self, record_ids: Collection[int]) -> dict[int, RecordFacts]:
+        """Insurer, unit and completion of each visible record, in one statement."""
+        if not record_ids:
+            return {}
+        stmt = (
+            self.select()
+            .where(ServiceRecord.id.in_(set(record_ids)))
+            .with_only_columns(
+                ServiceRecord.id,
+                ServiceRecord.insurer_id,
+                ServiceRecord.unit_id,
+                ServiceRecord.completed_at,
+            )
+        )
+        rows = await self.session.execute(stmt)
+        return {key: RecordFacts(insurer, unit, done) for key, insurer, unit, done in rows}
+
+    async def insert_many(
+        self,
+        records: Sequence[Row],
+        hazards: Sequence[Sequence[Row]],
+        staff_ids: Sequence[Sequence[int]],
+    ) -> list[int]:
+        """Bulk-insert records with their hazards and staff (``hazards[i]`` and
+        ``staff_ids[i]`` belong to ``records[i]``); returns the new ids in that order."""
+        ids = await insert_returning_ids(self.session, ServiceRecord, records)
+        await insert_rows(
+            self.session,
+            Hazard,
+            [{**h, "service_record_id": i} for i, hs in zip(ids, hazards, strict=True) for h in hs],
+        )
+        await insert_rows(
+            self.session,
+            ServiceRecordStaff,
+            [
+                {"service_record_id": i, "staff_id": s}
+                for i, ss in zip(ids, staff_ids, strict=True)
+                for s in ss
+            ],
+        )
+        return ids
 
     async def _listed(self, condition: ColumnElement[bool]) -> Sequence[ServiceRecord]:
         # Completed records in completion order, planned ones (no completed_at) last on both

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy.orm import selectinload
 
@@ -62,3 +62,14 @@ class ServiceSchemeRepository(Repository[ServiceScheme]):
         self.session.add_all(SchemeStaff(scheme_id=scheme.id, staff_id=s) for s in staff_ids)
         await self.session.flush()
         return scheme
+
+    async def policy_ids(self, scheme_ids: Collection[int]) -> dict[int, int]:
+        """The policy of each visible scheme version, in one statement."""
+        if not scheme_ids:
+            return {}
+        stmt = (
+            self.select()
+            .where(ServiceScheme.id.in_(set(scheme_ids)))
+            .with_only_columns(ServiceScheme.id, ServiceScheme.policy_id)
+        )
+        return {key: policy for key, policy in await self.session.execute(stmt)}

@@ -1,0 +1,87 @@
+"""The one place a write's expected failures become schema types (EXAMPLES #6, #7).
+
+Each mutation field runs its write inside a SAVEPOINT of the request's transaction. A
+refusal (``InputError``, ``NotFoundError``, ``ConflictError``) rolls back to that savepoint
+and comes back as ``InputErrors`` / ``NotFound`` / ``Conflict``: a union member, not a
+GraphQL error, so the request's transaction (resolvers.transaction) still commits, and must
+hold nothing of the refused write. The savepoint makes that explicit (the services already
+refuse before writing) and keeps the other mutation fields of the same operation: in
+``mutation { a: createPolicy(...) b: createScheme(...) }`` a refused ``b`` leaves ``a``
+written, as its success result says. Any other exception propagates: the whole request
+rolls back and the error is masked (resolvers.root).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.context import Info
+from schema.errors import Conflict, FieldError, InputErrors, NotFound
+from schema.ids import global_id
+from services.errors import ConflictError, InputError, NotFoundError
+from services.idempotency import IdempotentOutcome, run_idempotent
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+
+async def write_outcome(
+    info: Info, write: Callable[[AsyncSession], Awaitable[S]]
+) -> S | InputErrors | NotFound | Conflict:
+    session = info.context.session
+    try:
+        async with session.begin_nested():
+            return await write(session)
+    except InputError as error:
+        return InputErrors(
+            code=error.code,
+            message_zh=error.message_zh,
+            message_en=error.message_en,
+            errors=[
+                FieldError(
+                    code=e.code,
+                    field=e.field,
+                    message_zh=e.message_zh,
+                    message_en=e.message_en,
+                    rule=e.rule,
+                )
+                for e in error.errors
+            ],
+        )
+    except NotFoundError as error:
+        return NotFound(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
+    except ConflictError as error:
+        return Conflict(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
+
+
+async def create_once(
+    info: Info,
+    session: AsyncSession,
+    *,
+    operation: str,
+    key: str | None,
+    payload: object,
+    create: Callable[[], Awaitable[R]],
+) -> IdempotentOutcome[R]:
+    """``create`` under the caller's idempotency key (issue 3, item 4).
+
+    Keys belong to the principal's name; until authorization (issue 4) decides who may
+    write, an anonymous caller shares the public principal's keys.
+    """
+    return await run_idempotent(
+        session,
+        principal=info.context.identity.name,
+        operation=operation,
+        key=key,
+        payload=payload,
+        create=create,
+    )
+
+
+def node_id(type_name: str, pk: int) -> strawberry.ID:
+    """The global id of a written row, e.g. ``ServiceRecord:42``."""
+    return strawberry.ID(global_id(type_name, pk))

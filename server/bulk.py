@@ -1,0 +1,111 @@
+"""POST /bulk/{kind}: the NDJSON upload endpoint. Thin: HTTP in, ``services.bulk`` does the
+work, the request owns the transaction (commit on acceptance, roll back otherwise)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server.auth import AuthenticationFailed, authenticate
+from server.settings import Settings
+from services.bulk import KINDS, BodyTooLarge, Limits, Refusal, Uploader, UploadPermit, ingest
+from services.bulk.replay import key_refusal
+
+MEDIA_TYPE = "application/x-ndjson"
+
+
+class BulkUpload:
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.limits = Limits(max_body_bytes=settings.bulk_max_bytes)
+        self.settings = settings
+
+    async def endpoint(self, request: Request) -> JSONResponse:
+        refusal = self._refuse_early(request)
+        if refusal is not None:
+            return _refused(refusal)
+        kind = KINDS[request.path_params["kind"]]
+        key = request.headers.get("idempotency-key")
+        async with self.sessions() as session:
+            try:
+                identity = await authenticate(request, session, self.settings)
+            except AuthenticationFailed as failed:
+                return _refused(Refusal(401, "UNAUTHENTICATED", failed.reason_zh, failed.reason_en))
+            permit = UploadPermit.of(identity)
+            if permit is None:
+                return _refused(_forbidden())
+            try:
+                outcome = await ingest(
+                    session,
+                    kind,
+                    Uploader(identity.name, permit),
+                    request.stream(),
+                    limits=self.limits,
+                    idempotency_key=key,
+                )
+            except BodyTooLarge:
+                await session.rollback()
+                return _refused(_too_large(self.limits.max_body_bytes))
+            if outcome.commit:
+                await session.commit()
+            else:
+                await session.rollback()
+        return JSONResponse(outcome.as_dict(), status_code=outcome.status)
+
+    def _refuse_early(self, request: Request) -> Refusal | None:
+        """What can be refused before a byte of the body is read or the database asked."""
+        if request.path_params["kind"] not in KINDS:
+            return Refusal(
+                404,
+                "UNKNOWN_KIND",
+                f"未知的上传类型，可选：{', '.join(KINDS)}",
+                f"unknown kind of upload; one of: {', '.join(KINDS)}",
+            )
+        if not request.headers.get("authorization"):
+            return _no_token()  # the public cannot upload
+        media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media_type != MEDIA_TYPE:
+            return Refusal(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                f"Content-Type 应为 {MEDIA_TYPE}",
+                f"Content-Type must be {MEDIA_TYPE}",
+            )
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.limits.max_body_bytes:
+            return _too_large(self.limits.max_body_bytes)
+        key = request.headers.get("idempotency-key")
+        return None if key is None else key_refusal(key)
+
+
+def _no_token() -> Refusal:
+    return Refusal(
+        401,
+        "UNAUTHENTICATED",
+        "上传须携带 Authorization: Bearer <令牌>",
+        "an upload needs 'Authorization: Bearer <token>'",
+    )
+
+
+def _forbidden() -> Refusal:
+    return Refusal(
+        403,
+        "FORBIDDEN",
+        "只有保险机构或管理员可以批量上传",
+        "only insurers (and admins) upload in bulk",
+    )
+
+
+def _too_large(limit: int) -> Refusal:
+    return Refusal(
+        413,
+        "BODY_TOO_LARGE",
+        f"上传内容超过{limit}字节的上限，请分批上传",
+        f"the body exceeds the limit of {limit} bytes; split the upload",
+    )
+
+
+def _refused(refusal: Refusal) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
+    return JSONResponse(refusal.as_dict(), status_code=refusal.status, headers=headers)

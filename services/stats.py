@@ -1,0 +1,399 @@
+"""Dashboard aggregates (issue 3, item 3): ``stats(groupBy, filter, regionLevel)``.
+
+Everything is counted and summed in SQL (``store/repositories/stats/``); this module checks
+the arguments, supplies the rules' parameters and the working-day calendar, and turns the
+summed integers into rates. The semantics, as implemented and tested:
+
+Statements
+    One aggregate statement per call (a UNION ALL of the measure families, each grouped by
+    the dimensions, summed per group). When the date range is open, or longer than two years,
+    one statement first finds the earliest and latest events so the calendar CTE stays
+    bounded. So 1 or 2 statements, whatever the number of groups.
+
+Dimensions
+    REGION   the unit's region rolled up to ``regionLevel``: the nearest ancestor-or-self of
+             the unit's region whose level is at or above the chosen one (closure table). So
+             by province every unit lands in its province; by city a county lands in its
+             city, while 419001 济源市 (a county-level city directly under 河南省) lands in
+             410000 河南省, and a unit registered at a city stays in that city; by county a
+             unit registered at a city or province lands there. A group carries its region's
+             own level, so such cases are visible.
+    INDUSTRY the unit's industry.          INSURER  the insurer on the row (policy, service,
+             complaint, ledger entry; follow-ups and hazards take their service's).
+    YEAR     the calendar year in China of each measure's own event time (below).
+    CATEGORY the service category. Rows that have none — policies in ``unitsCovered``,
+             complaints, ledger entries — form the group whose category is null.
+
+Event times (what the date range and YEAR apply to; instants are read as days in China)
+    unitsCovered     a policy whose period [start, end) overlaps the range (grouped by YEAR:
+                     counted in every year it overlaps), or a service completed in it.
+    services, follow-up deadline, archive   the service's ``completed_at``.
+    satisfaction     each visit's ``visited_at``.      complaints  ``filed_at``.
+    fees             the entry's ``occurred_on``.      major hazards  ``found_at``.
+
+Filter
+    region: that jurisdiction and everything below it (closure table, never digit prefixes);
+    industries, insurers, categories: any of; from/to: calendar days in China, [from, to);
+    aboveDesignatedSize: the unit's flag; highRiskOnly: units whose industry is one of the
+    ruleset's high-risk categories (R-5.1-annual). A category filter also drops the rows
+    that have no category (policies' coverage, complaints, ledger entries): they are not of
+    any category asked for.
+
+Measures per group
+    unitsCovered  distinct units (distinct per group, so it adds up over REGION or INDUSTRY
+                  groups only; a unit may appear under two insurers, years or categories).
+    services      completed records (``completed_at`` set), and per category.
+    satisfaction  follow-up visits, the sum and distribution of scores 1..5, and the average.
+    followUp      R-6.3-followup: the *first* visit of each completed service is due within
+                  N working days after the completion day.
+    archive       R-6.3-archive: organised (``organised_at``) within N working days after
+                  completion; confirmed = the unit's *latest* decision (append-only
+                  ``unit_confirmation``, highest id) is "confirmed"; disputed likewise;
+                  unconfirmed = no decision. confirmedRate = confirmed / completed.
+    complaints    R-6.4-complaint: filed, answered (``answered_at`` set), answeredRate; the
+                  answer is due within N working days of filing, or within the longer limit
+                  when the complaint needs further verification (two deadlines reported
+                  apart). Extensions (published text) are not applied by this ruleset.
+    fees          R-7.3-ledger, yuan: income = allocations, expenditure = expenditures; an
+                  adjustment counts towards the kind of the entry it corrects.
+    majorHazards  R-6.2-major-hazard: major hazards found, told (``told_at`` set), toldRate.
+    Every measure but unitsCovered adds up exactly over the groups of any grouping.
+
+Working-day deadlines
+    Due day = the N-th working day strictly after the event's day in China, from the
+    holiday calendar (weekends and holidays off, make-up days 调休 on). Done on or before
+    the due day: on time; after: late; not done and the due day is before ``as_of``
+    (today in China): overdue; otherwise pending. When the calendar does not cover the
+    event's day or the due day (years not yet announced), the item is ``unknownDeadline``:
+    never a weekday guess. onTimeRate = onTime / (onTime + late + overdue).
+
+Rates
+    Numerator and denominator as integers, and the ratio rounded half up to four places
+    (null when the denominator is 0). Nothing is suppressed here: small-cell suppression
+    for the public portal plugs in through ``CellSuppression``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.stats_report import (
+    Archive,
+    Complaints,
+    Deadline,
+    Fees,
+    MajorHazards,
+    NamedKey,
+    RegionKey,
+    Satisfaction,
+    Services,
+    StatsGroup,
+    StatsReport,
+)
+from services.validation import Checker
+from services.working_days import calendar_days, china_day
+from store.enums import HighRiskCategory, RegionLevel, ServiceCategory
+from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.stats import (
+    CalendarDay,
+    DeadlineDays,
+    Dimension,
+    Outcome,
+    StatsFilter,
+    StatsRepository,
+    StatsRow,
+    StatsSpec,
+    YearSpan,
+)
+
+MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists
+# A bounded range up to this long builds its calendar straight from the range; a longer or
+# open one first asks the data for its bounds (the CTE binds three values per day).
+TIGHT_SPAN_DAYS = 2 * 366
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    rule: str  # the STANDARD.md id
+    working_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsRules:
+    """The parameters stats apply, with the values of seed/AQ9010-draft-zh.txt (6.3, 6.4).
+    A dated ruleset (another issue) will supply them; nothing below hard-codes a day count."""
+
+    version: str = "AQ9010-draft"
+    followup: DeadlineRule = DeadlineRule("R-6.3-followup", 5)
+    archive: DeadlineRule = DeadlineRule("R-6.3-archive", 10)
+    complaint: DeadlineRule = DeadlineRule("R-6.4-complaint", 5)
+    complaint_verified: DeadlineRule = DeadlineRule("R-6.4-complaint", 10)
+    # R-5.1-annual: the high-risk industries ("highRiskOnly").
+    high_risk: tuple[HighRiskCategory, ...] = tuple(HighRiskCategory)
+
+    @property
+    def deadline_days(self) -> DeadlineDays:
+        return DeadlineDays(
+            followup=self.followup.working_days,
+            archive=self.archive.working_days,
+            complaint=self.complaint.working_days,
+            complaint_verified=self.complaint_verified.working_days,
+        )
+
+    @property
+    def longest(self) -> int:
+        return max(
+            r.working_days
+            for r in (self.followup, self.archive, self.complaint, self.complaint_verified)
+        )
+
+
+DRAFT_RULES = StatsRules()
+
+
+class CellSuppression(Protocol):
+    """The hook for small-cell suppression (the public portal's issue): it sees the finished
+    groups and may blank or merge small ones. Internal callers keep every cell."""
+
+    def __call__(self, groups: tuple[StatsGroup, ...]) -> tuple[StatsGroup, ...]: ...
+
+
+def keep_every_cell(groups: tuple[StatsGroup, ...]) -> tuple[StatsGroup, ...]:
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class StatsFilterInput:
+    region: str | None = None
+    industries: Sequence[str] = ()
+    insurer_ids: Sequence[int] = ()
+    categories: Sequence[ServiceCategory | str] = ()
+    date_from: date | None = None  # inclusive, a day in China
+    date_to: date | None = None  # exclusive
+    above_designated_size: bool | None = None
+    high_risk_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatsInput:
+    group_by: Sequence[Dimension | str] = ()
+    filter: StatsFilterInput = field(default_factory=StatsFilterInput)
+    region_level: RegionLevel | str = RegionLevel.PROVINCE
+
+
+def _check_list(check: Checker, field_name: str, values: Sequence[object]) -> bool:
+    if len(values) > MAX_LIST:
+        check.fail(
+            "TOO_MANY",
+            field_name,
+            f"最多{MAX_LIST}项",
+            f"must have at most {MAX_LIST} entries",
+        )
+        return False
+    return True
+
+
+def _dimensions(check: Checker, values: Sequence[Dimension | str]) -> tuple[Dimension, ...]:
+    seen: list[Dimension] = []
+    for i, value in enumerate(values):
+        dimension = check.enum(f"groupBy[{i}]", value, Dimension)
+        if dimension is None:
+            continue
+        if dimension in seen:
+            check.fail(
+                "DUPLICATE_DIMENSION",
+                f"groupBy[{i}]",
+                "分组维度不能重复",
+                "names a dimension already grouped by",
+            )
+        seen.append(dimension)
+    return tuple(seen)
+
+
+def _filter(check: Checker, data: StatsFilterInput, rules: StatsRules) -> StatsFilter:
+    region = check.region_code("filter.region", data.region, required=False)
+    industries: list[str] = []
+    if _check_list(check, "filter.industries", data.industries):
+        for i, code in enumerate(data.industries):
+            text = check.text(f"filter.industries[{i}]", code, max_len=8)
+            if text is not None and text not in industries:
+                industries.append(text)
+    insurers: list[int] = []
+    if _check_list(check, "filter.insurers", data.insurer_ids):
+        for i, key in enumerate(data.insurer_ids):
+            insurer = check.identifier(f"filter.insurers[{i}]", key)
+            if insurer is not None and insurer not in insurers:
+                insurers.append(insurer)
+    categories: list[ServiceCategory] = []
+    for i, value in enumerate(data.categories):
+        category = check.enum(f"filter.categories[{i}]", value, ServiceCategory)
+        if category is not None and category not in categories:
+            categories.append(category)
+    date_from = check.day("filter.from", data.date_from, required=False)
+    date_to = check.day("filter.to", data.date_to, required=False)
+    # [from, to) must hold at least one day.
+    check.in_order("filter.from", date_from, "filter.to", date_to, allow_equal=False)
+    return StatsFilter(
+        region_code=region,
+        industry_codes=tuple(industries),
+        insurer_ids=tuple(insurers),
+        categories=tuple(categories),
+        from_day=date_from,
+        to_day=date_to,
+        above_designated_size=data.above_designated_size,
+        high_risk_categories=rules.high_risk if data.high_risk_only else (),
+    )
+
+
+def validate(data: StatsInput, rules: StatsRules = DRAFT_RULES) -> StatsSpec:
+    """The checked arguments as a spec without calendar (raises ``InputError``)."""
+    check = Checker()
+    dimensions = _dimensions(check, data.group_by)
+    level = check.enum("regionLevel", data.region_level, RegionLevel)
+    stats_filter = _filter(check, data.filter, rules)
+    check.raise_if_any()
+    assert level is not None
+    return StatsSpec(
+        dimensions=dimensions,
+        region_level=level,
+        filter=stats_filter,
+        deadlines=rules.deadline_days,
+        calendar=(),
+        years=(),
+        as_of=date.min,
+    )
+
+
+async def compute_stats(
+    session: AsyncSession,
+    data: StatsInput,
+    *,
+    today: date,
+    scope: RowScope = EVERYTHING,
+    rules: StatsRules = DRAFT_RULES,
+    suppress: CellSuppression = keep_every_cell,
+) -> StatsReport:
+    """The aggregates for ``data`` inside ``scope``; ``today`` is the caller's day in China
+    (it only separates overdue from pending)."""
+    spec = replace(validate(data, rules), as_of=today)
+    repo = StatsRepository(session, scope)
+    spec = await _with_calendar(repo, spec, rules)
+    groups = tuple(_group(row, rules) for row in await repo.groups(spec))
+    return StatsReport(
+        group_by=spec.ordered_dimensions,
+        region_level=spec.region_level,
+        rules_version=rules.version,
+        as_of=today,
+        groups=suppress(groups),
+    )
+
+
+async def _with_calendar(repo: StatsRepository, spec: StatsSpec, rules: StatsRules) -> StatsSpec:
+    """The calendar CTE's days (and, grouping by year, the years a policy may span), bounded
+    by the range, or by the data when the range is open or long."""
+    f, by_year = spec.filter, Dimension.YEAR in spec.dimensions
+    lo, hi = f.from_day, f.to_day - timedelta(days=1) if f.to_day is not None else None
+    events, policies = (lo, hi), (lo, hi)
+    if lo is None or hi is None or (hi - lo).days > TIGHT_SPAN_DAYS:
+        found = await repo.bounds(spec, policies=by_year)
+        first, last = found.first_deadline_event, found.last_deadline_event
+        events = (
+            _later(lo, china_day(first) if first else None),
+            _earlier(hi, china_day(last) if last else None),
+        )
+        policy_last = found.policy_end - timedelta(days=1) if found.policy_end else None
+        policies = (_later(lo, found.first_policy_day), _earlier(hi, policy_last))
+    calendar: tuple[CalendarDay, ...] = ()
+    if events[0] is not None and events[1] is not None:
+        calendar = calendar_days(events[0], events[1], extend_by=rules.longest)
+    years = _years(*policies, f) if by_year else ()
+    return replace(spec, calendar=calendar, years=years)
+
+
+def _later(a: date | None, b: date | None) -> date | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a: date | None, b: date | None) -> date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _years(first: date | None, last: date | None, f: StatsFilter) -> tuple[YearSpan, ...]:
+    if first is None or last is None or first > last:
+        return ()
+    spans = []
+    for year in range(first.year, last.year + 1):
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        if f.from_day is not None:
+            start = max(start, f.from_day)
+        if f.to_day is not None:
+            end = min(end, f.to_day)
+        spans.append(YearSpan(year, start, end))
+    return tuple(spans)
+
+
+def _deadline(m: dict[str, int], prefix: str, rule: DeadlineRule) -> Deadline:
+    return Deadline(
+        rule=rule.rule,
+        working_days=rule.working_days,
+        on_time=m[f"{prefix}_{Outcome.ON_TIME.value}"],
+        late=m[f"{prefix}_{Outcome.LATE.value}"],
+        overdue=m[f"{prefix}_{Outcome.OVERDUE.value}"],
+        pending=m[f"{prefix}_{Outcome.PENDING.value}"],
+        unknown=m[f"{prefix}_{Outcome.UNKNOWN.value}"],
+    )
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+def _group(row: StatsRow, rules: StatsRules) -> StatsGroup:
+    m = row.measures
+    region = None
+    if row.region_code is not None:
+        region = RegionKey(row.region_code, row.region_name, row.region_level)
+    industry = None
+    if row.industry_code is not None:
+        industry = NamedKey(row.industry_code, row.industry_name)
+    insurer = NamedKey(row.insurer_id, row.insurer_name) if row.insurer_id is not None else None
+    decided = m["confirmed"] + m["disputed"]
+    return StatsGroup(
+        region=region,
+        industry=industry,
+        insurer=insurer,
+        year=row.year,
+        category=row.category,
+        units_covered=m["units_covered"],
+        services=Services(
+            delivered=m["services"],
+            by_category=tuple((c, m[f"services_{c.value}"]) for c in ServiceCategory),
+        ),
+        satisfaction=Satisfaction(
+            responses=m["satisfaction_responses"],
+            score_sum=m["satisfaction_sum"],
+            distribution=tuple((s, m[f"satisfaction_{s}"]) for s in range(1, 6)),
+        ),
+        follow_up=_deadline(m, "followup", rules.followup),
+        archive=Archive(
+            confirmed=m["confirmed"],
+            disputed=m["disputed"],
+            unconfirmed=m["services"] - decided,
+            organised=_deadline(m, "organised", rules.archive),
+        ),
+        complaints=Complaints(
+            filed=m["complaints_filed"],
+            answered=m["complaints_answered"],
+            needing_verification=m["complaints_verification"],
+            answer=_deadline(m, "answer", rules.complaint),
+            verified_answer=_deadline(m, "verified_answer", rules.complaint_verified),
+        ),
+        fees=Fees(income=_yuan(m["fee_income_fen"]), expenditure=_yuan(m["fee_expenditure_fen"])),
+        major_hazards=MajorHazards(found=m["major_hazards_found"], told=m["major_hazards_told"]),
+    )

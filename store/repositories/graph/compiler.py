@@ -1,0 +1,363 @@
+"""Compiles a selection tree into one SQL statement whose single value is the response JSON.
+
+Every table reference is a fresh ``aliased()`` entity, trimmed by ``RowScope.where`` — for the
+root rows, each to-one hop, each list and each nested connection alike — so a principal can
+only ever reach rows it may read, by any path. To-one hops and lists are correlated scalar
+subqueries (index lookups by key); a connection is a page of ``size + 1`` rows numbered by
+``row_number()``, from which edges, cursors and ``hasNextPage`` are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import CTE, Subquery
+
+from store.repositories.base import RowScope
+from store.repositories.graph import keyset
+from store.repositories.graph.jsonsql import JsonSql
+from store.repositories.graph.registry import ENTITIES, Entity, Relation
+from store.repositories.graph.tree import (
+    Connection,
+    ConnectionSelection,
+    Constant,
+    Direction,
+    EdgePart,
+    Edges,
+    Field,
+    GlobalId,
+    Nodes,
+    ObjectSelection,
+    PageArgs,
+    PageInfo,
+    PageInfoPart,
+    Scalar,
+    ToMany,
+    ToOne,
+    TotalCount,
+    Typename,
+)
+
+Link = Callable[[Any], ColumnElement[bool]]  # target alias → join condition to the parent row
+
+
+class UnknownFilter(KeyError):
+    pass
+
+
+class UnknownSort(KeyError):
+    pass
+
+
+class GraphCompiler:
+    def __init__(self, dialect: str, scope: RowScope) -> None:
+        self.json = JsonSql.for_dialect(dialect)
+        self.scope = scope
+        self._aliases = 0
+
+    # -- entry points --------------------------------------------------------------------
+
+    def by_key(self, selection: ObjectSelection, key: Any) -> Select[Any]:
+        """One object by primary key; the value is JSON ``null`` when absent or out of scope."""
+        spec, row = self._alias(selection.entity)
+        inner = (
+            select(self.object(selection, spec, row))
+            .where(spec.column(row, spec.pk) == key, self.scope.where(row))
+            .scalar_subquery()
+        )
+        return select(self.json.as_text(self.json.embed(inner)))
+
+    def connection(self, entity: str, selection: ConnectionSelection) -> Select[Any]:
+        """A root connection: the page is a CTE read by edges, cursors and counts."""
+        return select(self.json.as_text(self._connection(entity, selection, None, cte=True)))
+
+    # -- objects and fields --------------------------------------------------------------
+
+    def _alias(self, entity: str) -> tuple[Entity, Any]:
+        self._aliases += 1
+        spec = ENTITIES[entity]
+        return spec, aliased(spec.model, name=f"{entity}_{self._aliases}")
+
+    def object(self, selection: ObjectSelection, spec: Entity, row: Any) -> ColumnElement[Any]:
+        pairs = [(key, self._field(f, selection, spec, row)) for key, f in selection.fields]
+        return self.json.object(pairs)
+
+    def _field(
+        self, f: Field, selection: ObjectSelection, spec: Entity, row: Any
+    ) -> ColumnElement[Any]:
+        if isinstance(f, Scalar):
+            return self.json.scalar(spec.column(row, f.name))
+        if isinstance(f, GlobalId):
+            pk = spec.column(row, spec.pk)
+            return self.json.concat(f"{selection.type_name}:", self.json.text_of(pk))
+        if isinstance(f, Typename):
+            return literal(f.type_name)
+        if isinstance(f, Constant):
+            return self._constant(f.value)
+        if isinstance(f, ToOne):
+            return self._to_one(spec.to_one[f.name], f.target, spec, row)
+        if isinstance(f, ToMany):
+            return self._to_many(spec.to_many[f.name], f.target, spec, row)
+        if isinstance(f, Connection):
+            relation = spec.to_many[f.name]
+            link = self._link(relation, spec, row)
+            return self.json.embed(
+                self._connection(relation.target, f.selection, link, cte=False, parent=row)
+            )
+        raise TypeError(f"unknown field node {f!r}")
+
+    def _constant(self, value: Any) -> ColumnElement[Any]:
+        if value is None:
+            return null()
+        if isinstance(value, bool):
+            return self.json.boolean(true() if value else false())
+        return literal(value)
+
+    def _link(self, relation: Relation, spec: Entity, row: Any) -> Link:
+        """The condition tying a target row to ``row`` through ``relation``."""
+        local = spec.column(row, relation.local)
+        through = relation.through
+        if through is None:
+            return lambda target: getattr(target, relation.remote) == local
+        table = through.table
+        hop = select(getattr(table, through.target)).where(getattr(table, through.source) == local)
+        return lambda target: getattr(target, relation.remote).in_(hop)
+
+    def _to_one(
+        self, relation: Relation, target: ObjectSelection, spec: Entity, row: Any
+    ) -> ColumnElement[Any]:
+        local = spec.column(row, relation.local)
+        tspec, trow = self._alias(relation.target)
+        inner = (
+            select(self.object(target, tspec, trow))
+            .where(tspec.column(trow, relation.remote) == local, self.scope.where(trow))
+            .scalar_subquery()
+        )
+        return self.json.embed(inner)
+
+    def _to_many(
+        self, relation: Relation, target: ObjectSelection, spec: Entity, row: Any
+    ) -> ColumnElement[Any]:
+        link = self._link(relation, spec, row)
+        tspec, trow = self._alias(relation.target)
+        pk = tspec.column(trow, tspec.pk)
+        rows = (
+            select(self.object(target, tspec, trow).label("j"), pk.label("o"))
+            .where(link(trow), self.scope.where(trow))
+            .order_by(pk)
+            .correlate(row)
+            .subquery()
+        )
+        agg = select(self.json.array(rows.c.j, [rows.c.o])).scalar_subquery()
+        return self.json.embed(agg)
+
+    # -- connections ---------------------------------------------------------------------
+
+    def _connection(
+        self,
+        entity: str,
+        selection: ConnectionSelection,
+        link: Link | None,
+        *,
+        cte: bool,
+        parent: Any = None,
+    ) -> ColumnElement[Any]:
+        args = selection.args
+        spec, row = self._alias(entity)
+        pk = spec.column(row, spec.pk)
+        sort_column = self._sort_column(spec, row, args, pk)
+        descending = args.direction is Direction.DESC
+        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
+        if link is not None:
+            conditions.append(link(row))
+        conditions.extend(self._cursor_conditions(args, sort_column, pk, descending))
+
+        mark = keyset.prefix(args.sort, descending)
+        key_text = self.json.text_of(self.json.scalar(sort_column))
+        cursor = self.json.concat(
+            f"{mark}|", func.coalesce(key_text, keyset.NULL_KEY), "|", self.json.text_of(pk)
+        )
+        order = keyset.order_by(sort_column, pk, descending=descending, reverse=args.backward)
+        node_columns = self._node_columns(selection, spec, row)
+        page_select = (
+            select(
+                func.row_number().over(order_by=order).label("rn"),
+                cursor.label("cursor"),
+                *node_columns,
+            )
+            .where(*conditions)
+            .order_by(*order)
+            .limit(args.size + 1)
+        )
+        if parent is not None:  # a FROM subquery only correlates when told to
+            page_select = page_select.correlate(parent)
+        page: CTE | Subquery = (
+            page_select.cte(f"page_{self._aliases}") if cte else page_select.subquery()
+        )
+        pairs = [
+            (key, self._connection_part(part, selection, page, entity, link))
+            for key, part in selection.fields
+        ]
+        return self.json.object(pairs)
+
+    def _sort_column(
+        self, spec: Entity, row: Any, args: PageArgs, pk: ColumnElement[Any]
+    ) -> ColumnElement[Any]:
+        attribute = spec.sorts.get(args.sort, "id" if args.sort == "id" else None)
+        if attribute is None:
+            raise UnknownSort(args.sort)
+        if attribute == spec.pk:
+            return pk
+        column: ColumnElement[Any] = spec.column(row, attribute)
+        return column
+
+    def _filters(self, spec: Entity, row: Any, args: PageArgs) -> list[ColumnElement[bool]]:
+        conditions = []
+        for name, value in args.filter.items():
+            if value is None:
+                continue  # an omitted filter field filters nothing
+            build = spec.filters.get(name)
+            if build is None:
+                raise UnknownFilter(name)
+            conditions.append(build(row, value))
+        return conditions
+
+    def _cursor_conditions(
+        self, args: PageArgs, sort_column: ColumnElement[Any], pk: ColumnElement[Any], desc: bool
+    ) -> list[ColumnElement[bool]]:
+        mark = keyset.prefix(args.sort, desc)
+        conditions = []
+        if args.after is not None:
+            key = keyset.parse(args.after, expected_prefix=mark, sort_column=sort_column, pk=pk)
+            conditions.append(keyset.comes_after(sort_column, pk, key, descending=desc))
+        if args.before is not None:
+            key = keyset.parse(args.before, expected_prefix=mark, sort_column=sort_column, pk=pk)
+            conditions.append(keyset.comes_before(sort_column, pk, key, descending=desc))
+        return conditions
+
+    def _node_columns(
+        self, selection: ConnectionSelection, spec: Entity, row: Any
+    ) -> list[ColumnElement[Any]]:
+        """One JSON column per distinct node selection (``node`` or ``nodes`` under aliases)."""
+        columns: list[ColumnElement[Any]] = []
+        for target in _node_selections(selection):
+            columns.append(self.object(target, spec, row).label(f"n{len(columns)}"))
+        return columns
+
+    def _connection_part(
+        self,
+        part: Any,
+        selection: ConnectionSelection,
+        page: CTE | Subquery,
+        entity: str,
+        link: Link | None,
+    ) -> ColumnElement[Any]:
+        args = selection.args
+        size = args.size
+        in_page = page.c.rn <= size
+        if isinstance(part, Typename):
+            return literal(part.type_name)
+        if isinstance(part, TotalCount):
+            return self._total_count(entity, args, link)
+        if isinstance(part, Edges | Nodes):
+            element = self._edge_object(part, selection, page)
+            return self._ordered_array(element, page, in_page, backward=args.backward)
+        if isinstance(part, PageInfo):
+            pairs: list[tuple[str, ColumnElement[Any]]] = []
+            for key, info in part.fields:
+                if isinstance(info, Typename):
+                    pairs.append((key, literal(info.type_name)))
+                else:
+                    pairs.append((key, self._page_info(info, page, args, in_page)))
+            return self.json.object(pairs)
+        raise TypeError(f"unknown connection part {part!r}")
+
+    def _edge_object(
+        self, part: Edges | Nodes, selection: ConnectionSelection, page: CTE | Subquery
+    ) -> ColumnElement[Any]:
+        targets = _node_selections(selection)
+        if isinstance(part, Nodes):
+            return self.json.embed(page.c[f"n{_index(targets, part.target)}"])
+        pairs: list[tuple[str, ColumnElement[Any]]] = []
+        for key, item in part.fields:
+            if item is EdgePart.CURSOR:
+                pairs.append((key, page.c.cursor))
+            elif isinstance(item, Typename):
+                pairs.append((key, literal(item.type_name)))
+            else:
+                pairs.append((key, self.json.embed(page.c[f"n{_index(targets, item)}"])))
+        return self.json.object(pairs)
+
+    def _ordered_array(
+        self,
+        element: ColumnElement[Any],
+        page: CTE | Subquery,
+        in_page: ColumnElement[bool],
+        *,
+        backward: bool,
+    ) -> ColumnElement[Any]:
+        """Edges in the forward order: a backward page was fetched mirrored (rn descending)."""
+        order = page.c.rn.desc() if backward else page.c.rn.asc()
+        ordered = (
+            select(element.label("j"), page.c.rn.label("o"))
+            .where(in_page)
+            .order_by(order)
+            .subquery()
+        )
+        agg_order = ordered.c.o.desc() if backward else ordered.c.o.asc()
+        return self.json.embed(select(self.json.array(ordered.c.j, [agg_order])).scalar_subquery())
+
+    def _page_info(
+        self,
+        info: PageInfoPart,
+        page: CTE | Subquery,
+        args: PageArgs,
+        in_page: ColumnElement[bool],
+    ) -> ColumnElement[Any]:
+        fetched = select(func.count()).select_from(page).scalar_subquery()
+        more = self.json.boolean(fetched > args.size)
+        if info is PageInfoPart.HAS_NEXT_PAGE:
+            return more if not args.backward else self._constant(args.before is not None)
+        if info is PageInfoPart.HAS_PREVIOUS_PAGE:
+            return more if args.backward else self._constant(args.after is not None)
+        # The first edge in output order is rn = 1 going forward and the last fetched one
+        # (within the page) going backward.
+        first_in_output = (info is PageInfoPart.START_CURSOR) != args.backward
+        order = page.c.rn.asc() if first_in_output else page.c.rn.desc()
+        return select(page.c.cursor).where(in_page).order_by(order).limit(1).scalar_subquery()
+
+    def _total_count(self, entity: str, args: PageArgs, link: Link | None) -> ColumnElement[Any]:
+        spec, row = self._alias(entity)
+        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
+        if link is not None:
+            conditions.append(link(row))
+        return select(func.count()).select_from(row).where(*conditions).scalar_subquery()
+
+
+def _node_selections(selection: ConnectionSelection) -> list[ObjectSelection]:
+    found: list[ObjectSelection] = []
+    for _, part in selection.fields:
+        if isinstance(part, Nodes) and not any(part.target is t for t in found):
+            found.append(part.target)
+        elif isinstance(part, Edges):
+            for _, item in part.fields:
+                if isinstance(item, ObjectSelection) and not any(item is t for t in found):
+                    found.append(item)
+    return found
+
+
+def _index(targets: list[ObjectSelection], target: ObjectSelection) -> int:
+    """Position by identity: two node selections may be equal yet aliased differently."""
+    return next(i for i, t in enumerate(targets) if t is target)

@@ -1,0 +1,38 @@
+"""Follow-up satisfaction (R-6.3-followup): every visit's score 1..5. Event time: the visit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+
+from store.models.follow_up import FollowUp
+from store.models.service_record import ServiceRecord
+from store.repositories.stats.context import Build
+from store.repositories.stats.sql import count_if, local_day, number, year_of
+
+
+def satisfaction(build: Build) -> Select[Any]:
+    f, s, scope = FollowUp, ServiceRecord, build.scope
+    columns: list[SQLColumnExpression[Any]] = [s.unit_id, s.insurer_id, s.category, f.satisfaction]
+    if build.by_year:
+        columns.append(year_of(local_day(f.visited_at)).label("year"))
+    rows = (
+        select(*columns)
+        .select_from(f)
+        .join(s, (s.id == f.service_record_id) & scope.where(s))
+        .where(
+            scope.where(f),
+            *build.during(f.visited_at),
+            *build.insurer_in(s.insurer_id),
+            *build.category_in(s.category),
+        )
+        .subquery("visits")
+    )
+    measures: dict[str, ColumnElement[Any]] = {
+        "satisfaction_responses": func.count(),
+        "satisfaction_sum": func.sum(rows.c.satisfaction),
+    }
+    for score in range(1, 6):
+        measures[f"satisfaction_{score}"] = count_if(rows.c.satisfaction == number(score))
+    return build.grouped(rows, measures)

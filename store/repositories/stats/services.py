@@ -1,0 +1,103 @@
+"""Completed services: delivered by category, follow-up on time (R-6.3-followup), organised
+on time and confirmed by the unit (R-6.3-archive). Event time: the completion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, Subquery, case, func, select
+
+from store.enums import ConfirmationDecision, ServiceCategory
+from store.models.follow_up import FollowUp
+from store.models.service_record import ServiceRecord
+from store.models.unit_confirmation import UnitConfirmation
+from store.repositories.stats.context import Build
+from store.repositories.stats.deadlines import due_on, outcome_counts
+from store.repositories.stats.sql import count_if, local_day, year_of
+
+
+def _latest(decision: ConfirmationDecision) -> ColumnElement[int]:
+    """The id of the record's latest decision of that kind."""
+    uc = UnitConfirmation
+    return func.max(case((uc.decision == decision, uc.id)))
+
+
+def _per_record(build: Build) -> Subquery:
+    """One row per completed record with its first follow-up and latest decisions. Grouped,
+    so each is computed once per record and the plan can join rather than probe per row."""
+    s, scope = ServiceRecord, build.scope
+    keys = (s.id, s.unit_id, s.insurer_id, s.category, s.completed_at, s.organised_at)
+    return (
+        select(
+            *keys,
+            # R-6.3-followup: the first visit is the one measured against the deadline.
+            func.min(FollowUp.visited_at).label("first_visit"),
+            # R-6.3-archive: decisions are append-only and the latest one counts: the record
+            # is confirmed when its latest "confirmed" comes after any "disputed".
+            _latest(ConfirmationDecision.CONFIRMED).label("confirmed_id"),
+            _latest(ConfirmationDecision.DISPUTED).label("disputed_id"),
+        )
+        .outerjoin(FollowUp, (FollowUp.service_record_id == s.id) & scope.where(FollowUp))
+        .outerjoin(
+            UnitConfirmation,
+            (UnitConfirmation.service_record_id == s.id) & scope.where(UnitConfirmation),
+        )
+        .where(
+            scope.where(s),
+            s.completed_at.is_not(None),
+            *build.during(s.completed_at),
+            *build.insurer_in(s.insurer_id),
+            *build.category_in(s.category),
+        )
+        .group_by(*keys)
+        .subquery("completed")
+    )
+
+
+def _rows(build: Build) -> Subquery:
+    rec, cal, deadlines = _per_record(build), build.calendar, build.spec.deadlines
+    done, start = local_day(rec.c.completed_at), cal.alias("done_day")
+    followup_due, archive_due = cal.alias("followup_due"), cal.alias("archive_due")
+    columns: list[SQLColumnExpression[Any]] = [
+        rec.c.unit_id,
+        rec.c.insurer_id,
+        rec.c.category,
+        rec.c.first_visit,
+        rec.c.organised_at,
+        followup_due.c.day.label("followup_due"),
+        followup_due.c.ends.label("followup_ends"),
+        archive_due.c.day.label("archive_due"),
+        archive_due.c.ends.label("archive_ends"),
+        rec.c.confirmed_id,
+        rec.c.disputed_id,
+    ]
+    if build.by_year:
+        columns.append(year_of(done).label("year"))
+    return (
+        select(*columns)
+        .select_from(rec)
+        .outerjoin(start, start.c.day == done)
+        .outerjoin(followup_due, due_on(followup_due, start, build.days(deadlines.followup)))
+        .outerjoin(archive_due, due_on(archive_due, start, build.days(deadlines.archive)))
+        .subquery("service_rows")
+    )
+
+
+def services(build: Build) -> Select[Any]:
+    rows, as_of = _rows(build), build.spec.as_of
+    c = rows.c
+    measures: dict[str, ColumnElement[Any]] = {"services": func.count()}
+    for category in ServiceCategory:
+        measures[f"services_{category.value}"] = count_if(c.category == category)
+    # R-6.3-followup: first visit within N working days after completion.
+    measures |= outcome_counts("followup", c.followup_due, c.followup_ends, c.first_visit, as_of)
+    # R-6.3-archive: organised within N working days after completion.
+    measures |= outcome_counts("organised", c.archive_due, c.archive_ends, c.organised_at, as_of)
+    confirmed, disputed = c.confirmed_id, c.disputed_id
+    measures["confirmed"] = count_if(
+        confirmed.is_not(None) & (disputed.is_(None) | (confirmed > disputed))
+    )
+    measures["disputed"] = count_if(
+        disputed.is_not(None) & (confirmed.is_(None) | (disputed > confirmed))
+    )
+    return build.grouped(rows, measures)

@@ -1,0 +1,97 @@
+"""SQL pieces every measure family shares, reading the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    SQLColumnExpression,
+    String,
+    case,
+    cast,
+    column,
+    extract,
+    false,
+    func,
+    literal_column,
+    null,
+    select,
+    values,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
+
+from store.repositories.stats.spec import YearSpan
+
+
+class local_day(FunctionElement[date]):
+    """The calendar day in China of a UTC instant (UTC+8; China has kept no summer time
+    since 1991). Deadlines count working days by the day things happened in China: a service
+    completed at 17:00Z on the 8th was completed on the 9th (R-6.3-followup)."""
+
+    type = Date()
+    name = "local_day"
+    inherit_cache = True
+
+
+@compiles(local_day, "postgresql")
+def _local_day_postgresql(element: local_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(timezone('Asia/Shanghai', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element: local_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps the UTC instant as 'YYYY-MM-DD HH:MM:SS.ffffff'; date() answers 'YYYY-MM-DD',
+    # the same text a bound DATE becomes, so days compare as text.
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+def number(value: int) -> ColumnElement[int]:
+    """A constant of the statement's own making as an SQL literal: no bind parameter, so the
+    SQL text, and the server's cached plan, do not depend on how many there are."""
+    return literal_column(str(int(value)), Integer)
+
+
+def year_of(day: SQLColumnExpression[Any]) -> ColumnElement[int]:
+    """The year of a calendar day, as an integer on both backends."""
+    return cast(extract("year", day), Integer)
+
+
+def fen(amount: SQLColumnExpression[Any]) -> ColumnElement[int]:
+    """An amount in yuan as integer fen (分): sums stay exact even where NUMERIC is REAL."""
+    return cast(func.round(amount * number(100)), BigInteger)
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, number(1)), else_=number(0)))
+
+
+def no_category() -> ColumnElement[str]:
+    """The category of a row that has none (policies, complaints, ledger entries)."""
+    return cast(null(), String(32))
+
+
+def no_rows(name: str, **columns: TypeEngine[Any]) -> CTE:
+    """An empty CTE with typed columns (an empty VALUES list is not SQL)."""
+    typed = [cast(null(), type_).label(column_name) for column_name, type_ in columns.items()]
+    return select(*typed).where(false()).cte(name)
+
+
+def years_cte(years: tuple[YearSpan, ...]) -> CTE:
+    """Calendar years clipped to the range, to spread a policy over the years it covers."""
+    if not years:
+        return no_rows("years", y=Integer(), y_start=Date(), y_end=Date())
+    rows = [(y.year, y.start, y.end) for y in years]
+    return (
+        values(column("y", Integer), column("y_start", Date), column("y_end", Date), name="years")
+        .data(rows)
+        .cte("years")
+    )
