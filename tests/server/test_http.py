@@ -122,3 +122,30 @@ async def test_service_categories_carry_chinese_terms(client: httpx.AsyncClient)
         "tech_promotion",
     ]
     assert terms[3]["labelZh"] == "生产安全事故隐患排查"
+
+
+async def test_compiled_read_over_http(client: httpx.AsyncClient) -> None:
+    query = """{ serviceRecords(first: 5) { totalCount edges { cursor node { id } }
+                 pageInfo { hasNextPage endCursor } }
+               regions(filter: {level: [PROVINCE]}) { totalCount } }"""
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body
+    assert body["data"] == {
+        "serviceRecords": {
+            "totalCount": 0,
+            "edges": [],
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+        },
+        "regions": {"totalCount": 0},
+    }
+
+
+async def test_page_size_error_over_http_has_code_and_chinese(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ serviceRecords(first: 5000) { totalCount } }"}
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "PAGE_SIZE_EXCEEDED"
+    assert "1000" in error["extensions"]["messageZh"]
