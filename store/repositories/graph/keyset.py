@@ -55,11 +55,13 @@ def _typed(column: ColumnElement[Any], text: str) -> Any:
 def parse(
     cursor: str, *, expected_prefix: str, sort_column: ColumnElement[Any], pk: ColumnElement[Any]
 ) -> Key:
-    parts = cursor.split("|")
-    if len(parts) != 3 or parts[0] != expected_prefix:
+    # The sort key may itself contain "|" (a name); the prefix and the key never do.
+    mark, _, rest = cursor.partition("|")
+    value_text, _, pk_text = rest.rpartition("|")
+    if mark != expected_prefix or not pk_text:
         raise BadCursor("cursor does not belong to this connection and order")
-    value = None if parts[1] == NULL_KEY else _typed(sort_column, parts[1])
-    return Key(value=value, pk=_typed(pk, parts[2]))
+    value = None if value_text == NULL_KEY else _typed(sort_column, value_text)
+    return Key(value=value, pk=_typed(pk, pk_text))
 
 
 def order_by(
