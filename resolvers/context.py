@@ -11,7 +11,7 @@ from starlette.responses import Response
 from strawberry.types import Info as _Info
 
 from services.identity import Identity
-from services.reading import EVERYTHING, RowScope
+from services.reading import EVERYTHING, NO_MASK, FieldMask, RowScope
 
 
 @dataclass
@@ -20,7 +20,8 @@ class RequestContext:
     response: Response
     session: AsyncSession  # one per request; committed or rolled back once, at the end
     identity: Identity
-    scope: RowScope = EVERYTHING  # what the identity may read (issue 4 compiles real scopes)
+    scope: RowScope = EVERYTHING  # rows the identity may read (policies/scope.py)
+    mask: FieldMask = NO_MASK  # protected columns it may see (R-4.2-privacy)
     # graphql-core runs sibling root fields concurrently; one AsyncSession must not be.
     db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import DomainError
-from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
 from store.repositories.graph.jsonsql import TooWide
 from store.repositories.graph.keyset import BadCursor
 from store.repositories.graph.repository import GraphRepository
@@ -25,7 +25,15 @@ from store.repositories.graph.tree import (
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
-__all__ = ["EVERYTHING", "RowScope", "page_args", "read_connection", "read_object"]
+__all__ = [
+    "EVERYTHING",
+    "NO_MASK",
+    "FieldMask",
+    "RowScope",
+    "page_args",
+    "read_connection",
+    "read_object",
+]
 
 
 class ReadError(DomainError):
@@ -84,19 +92,27 @@ def page_args(
 
 
 async def read_object(
-    session: AsyncSession, scope: RowScope, selection: ObjectSelection, key: Any
+    session: AsyncSession,
+    scope: RowScope,
+    selection: ObjectSelection,
+    key: Any,
+    mask: FieldMask = NO_MASK,
 ) -> Any:
     try:
-        return await GraphRepository(session, scope).by_key(selection, key)
+        return await GraphRepository(session, scope, mask).by_key(selection, key)
     except TooWide as exc:
         raise _too_wide() from exc
 
 
 async def read_connection(
-    session: AsyncSession, scope: RowScope, entity: str, selection: ConnectionSelection
+    session: AsyncSession,
+    scope: RowScope,
+    entity: str,
+    selection: ConnectionSelection,
+    mask: FieldMask = NO_MASK,
 ) -> Any:
     try:
-        return await GraphRepository(session, scope).connection(entity, selection)
+        return await GraphRepository(session, scope, mask).connection(entity, selection)
     except BadCursor as exc:
         raise _error(
             "BAD_CURSOR",

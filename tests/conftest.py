@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from store.database import create_engine
 from store.migrate import upgrade
 from store.uow import UnitOfWork
-from tests.seeded import seeded
+from tests.seeded import demo, seeded
 
-__all__ = ["seeded"]  # a fixture, shared by tests/demo and tests/resolvers
+__all__ = ["demo", "seeded"]  # fixtures over the seeded demo data, shared by several folders
 
 BACKENDS = ["sqlite", "postgresql"]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

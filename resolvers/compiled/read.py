@@ -43,7 +43,9 @@ async def _object(info: Info, type_name: str, key: Any) -> Precompleted:
     assert isinstance(gql_type, GraphQLObjectType)
     selection = _builder(info).object(gql_type, list(raw.field_nodes))
     async with info.context.db_lock:
-        value = await read_object(info.context.session, _scope(info), selection, key)
+        value = await read_object(
+            info.context.session, _scope(info), selection, key, info.context.mask
+        )
     return Precompleted(value)
 
 
@@ -93,7 +95,11 @@ async def read_list(info: Info, type_name: str) -> Any:
         selection = _builder(info).connection(connection_type, list(raw.field_nodes), field)
         async with info.context.db_lock:
             value = await read_connection(
-                info.context.session, _scope(info), TYPES[type_name].entity, selection
+                info.context.session,
+                _scope(info),
+                TYPES[type_name].entity,
+                selection,
+                info.context.mask,
             )
     except DomainError as exc:
         raise graphql_error(exc) from exc

@@ -44,6 +44,7 @@ from store.repositories.graph.tree import (
     ToOne,
     TotalCount,
     Typename,
+    Withheld,
 )
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -163,6 +164,8 @@ class TreeBuilder:
             return Typename(type_.name)
         if name == "id":
             return GlobalId()
+        if name == "withheldFields":
+            return Withheld(self._scalar_names(type_))
         field = type_.fields[name]
         target, is_list = _unwrap(field.type)
         python_name = _python_name(field, name)
@@ -173,6 +176,14 @@ class TreeBuilder:
                 return ToMany(python_name, self.object(target, nodes))
             return ToOne(python_name, self.object(target, nodes))
         return Scalar(python_name)
+
+    def _scalar_names(self, type_: GraphQLObjectType) -> tuple[tuple[str, str], ...]:
+        names = []
+        for graphql_name, field in type_.fields.items():
+            target, _ = _unwrap(field.type)
+            if not isinstance(target, GraphQLObjectType) and graphql_name != "withheldFields":
+                names.append((_python_name(field, graphql_name), graphql_name))
+        return tuple(names)
 
     # -- connections ---------------------------------------------------------------------
 

@@ -93,6 +93,9 @@ class InsuredUnit(Node):
     business_secret_notes: str | None = strawberry.field(
         description="商业秘密（R-4.2-privacy）/ business secrets"
     )
+    withheld_fields: list[str] = strawberry.field(
+        description="因权限未显示的受保护字段（R-4.2-privacy）/ protected fields withheld from you"
+    )
     region: Region
     industry: Industry
     policies = connection_field(
@@ -141,6 +144,9 @@ class StaffMember(Node):
     phone: str | None = strawberry.field(description="电话（个人信息）/ phone (personal)")
     id_number: str | None = strawberry.field(
         description="身份证号（个人信息）/ ID number (personal)"
+    )
+    withheld_fields: list[str] = strawberry.field(
+        description="因权限未显示的受保护字段（R-4.2-privacy）/ protected fields withheld from you"
     )
     insurer: Insurer | None
     agency: Agency | None

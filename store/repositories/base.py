@@ -37,6 +37,29 @@ class _Everything:
 EVERYTHING: RowScope = _Everything()
 
 
+class FieldMask(Protocol):
+    """Which personal / business-secret columns may be shown (R-4.2-privacy)."""
+
+    def unmasked(self, entity: Any, column: str) -> ColumnElement[bool]:
+        """Rows of ``entity`` where ``column`` may be shown."""
+        ...
+
+    def always_masked(self, entity: Any, column: str) -> bool:
+        """True when no row's ``column`` may be shown (the SQL can emit NULL outright)."""
+        ...
+
+
+class _NoMask:
+    def unmasked(self, entity: Any, column: str) -> ColumnElement[bool]:
+        return true()
+
+    def always_masked(self, entity: Any, column: str) -> bool:
+        return False
+
+
+NO_MASK: FieldMask = _NoMask()
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
 

@@ -3,12 +3,12 @@ context whose session joins the test's rolled-back transaction, on both backends
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import pytest
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import ExecutionResult
@@ -57,10 +57,3 @@ def execute(schema: strawberry.Schema, sessions: async_sessionmaker[AsyncSession
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     return run
-
-
-@pytest.fixture
-async def demo(seeded: AsyncConnection) -> AsyncIterator[AsyncSession]:
-    """A session over the module's seeded demo data (read-only tests)."""
-    async with AsyncSession(bind=seeded, join_transaction_mode="create_savepoint") as session:
-        yield session

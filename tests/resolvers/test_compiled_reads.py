@@ -206,22 +206,3 @@ async def test_absent_and_foreign_ids(demo: AsyncSession) -> None:
     assert got == {"serviceRecord": None, "node": None, "region": {"id": "Region:440300"}}
     result = await run(demo, """{ serviceRecord(id: "Insurer:1") { id } }""")
     assert error_codes(result) == ["BAD_ID"]
-
-
-async def test_text_sort_keys_may_contain_the_cursor_separator(
-    session: AsyncSession,
-) -> None:
-    from tests.factories.world import create_unit
-
-    for name in ("甲|乙 有限公司", "丙|丁|戊 有限公司", "己 有限公司"):
-        await create_unit(session, name=name)
-    query = """query($after: String) {
-      insuredUnits(first: 1, after: $after, orderBy: {field: NAME}) {
-        edges { cursor node { name } } } }"""
-    names, after = [], None
-    for _ in range(3):
-        got = (await data(session, query, {"after": after}))["insuredUnits"]["edges"]
-        names.append(got[0]["node"]["name"])
-        after = got[0]["cursor"]
-    assert names == sorted(names)
-    assert len(set(names)) == 3

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Select,
+    case,
     false,
     func,
     literal,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import CTE, Subquery
 
-from store.repositories.base import RowScope
+from store.repositories.base import NO_MASK, FieldMask, RowScope
 from store.repositories.graph import keyset
 from store.repositories.graph.jsonsql import JsonSql
 from store.repositories.graph.registry import ENTITIES, Entity, Relation
@@ -48,6 +50,7 @@ from store.repositories.graph.tree import (
     ToOne,
     TotalCount,
     Typename,
+    Withheld,
 )
 
 Link = Callable[[Any], ColumnElement[bool]]  # target alias → join condition to the parent row
@@ -62,9 +65,10 @@ class UnknownSort(KeyError):
 
 
 class GraphCompiler:
-    def __init__(self, dialect: str, scope: RowScope) -> None:
+    def __init__(self, dialect: str, scope: RowScope, mask: FieldMask = NO_MASK) -> None:
         self.json = JsonSql.for_dialect(dialect)
         self.scope = scope
+        self.mask = mask
         self._aliases = 0
 
     # -- entry points --------------------------------------------------------------------
@@ -98,7 +102,10 @@ class GraphCompiler:
         self, f: Field, selection: ObjectSelection, spec: Entity, row: Any
     ) -> ColumnElement[Any]:
         if isinstance(f, Scalar):
-            return self.json.scalar(spec.column(row, f.name))
+            return self._scalar(spec, row, f.name)
+        if isinstance(f, Withheld):
+            names = [graphql for name, graphql in f.names if self._withheld(spec, row, name)]
+            return self.json.literal_json(orjson.dumps(names).decode())
         if isinstance(f, GlobalId):
             pk = spec.column(row, spec.pk)
             return self.json.concat(f"{selection.type_name}:", self.json.text_of(pk))
@@ -117,6 +124,22 @@ class GraphCompiler:
                 self._connection(relation.target, f.selection, link, cte=False, parent=row)
             )
         raise TypeError(f"unknown field node {f!r}")
+
+    def _protected(self, spec: Entity, name: str) -> bool:
+        column = spec.model.__table__.columns.get(name)
+        return column is not None and "sensitivity" in column.info
+
+    def _withheld(self, spec: Entity, row: Any, name: str) -> bool:
+        return self._protected(spec, name) and self.mask.always_masked(row, name)
+
+    def _scalar(self, spec: Entity, row: Any, name: str) -> ColumnElement[Any]:
+        """A column as JSON; a protected one (R-4.2-privacy) only where the mask allows."""
+        value = self.json.scalar(spec.column(row, name))
+        if not self._protected(spec, name):
+            return value
+        if self.mask.always_masked(row, name):
+            return null()
+        return case((self.mask.unmasked(row, name), value), else_=null())
 
     def _constant(self, value: Any) -> ColumnElement[Any]:
         if value is None:

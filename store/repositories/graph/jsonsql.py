@@ -71,6 +71,10 @@ class JsonSql:
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         raise NotImplementedError
 
+    def literal_json(self, text: str) -> ColumnElement[Any]:
+        """A JSON value known before the query runs, given as its JSON text."""
+        raise NotImplementedError
+
     def boolean(self, condition: ColumnElement[bool]) -> ColumnElement[Any]:
         raise NotImplementedError
 
@@ -139,6 +143,9 @@ class PostgresJson(JsonSql):
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         return cast(value, Text)
 
+    def literal_json(self, text: str) -> ColumnElement[Any]:
+        return cast(literal(text, Text), JSON)
+
     def boolean(self, condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return condition
 
@@ -184,6 +191,9 @@ class SqliteJson(JsonSql):
 
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         return type_coerce(value, Text)  # JSON1 values are text already
+
+    def literal_json(self, text: str) -> ColumnElement[Any]:
+        return func.json(literal(text, Text))
 
     def boolean(self, condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return case((condition, func.json("true")), else_=func.json("false"))

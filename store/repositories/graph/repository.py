@@ -8,18 +8,21 @@ import orjson
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
 from store.repositories.graph.compiler import GraphCompiler
 from store.repositories.graph.tree import ConnectionSelection, ObjectSelection
 
 
 class GraphRepository:
-    def __init__(self, session: AsyncSession, scope: RowScope = EVERYTHING) -> None:
+    def __init__(
+        self, session: AsyncSession, scope: RowScope = EVERYTHING, mask: FieldMask = NO_MASK
+    ) -> None:
         self.session = session
         self.scope = scope
+        self.mask = mask
 
     def _compiler(self) -> GraphCompiler:
-        return GraphCompiler(self.session.get_bind().dialect.name, self.scope)
+        return GraphCompiler(self.session.get_bind().dialect.name, self.scope, self.mask)
 
     async def _value(self, statement: Select[Any]) -> Any:
         text = (await self.session.execute(statement)).scalar_one()

@@ -30,6 +30,13 @@ class Typename:
 
 
 @dataclass(frozen=True, slots=True)
+class Withheld:
+    """The GraphQL names of this object's protected fields withheld from the caller."""
+
+    names: tuple[tuple[str, str], ...]  # (model attribute, GraphQL field name) of scalars
+
+
+@dataclass(frozen=True, slots=True)
 class Constant:
     """A value known before the query runs (e.g. ``hasPreviousPage`` on a first page)."""
 
@@ -137,4 +144,4 @@ class Connection:
 
 
 ConnectionPart = Edges | Nodes | PageInfo | TotalCount | Typename
-Field = Scalar | GlobalId | Typename | Constant | ToOne | ToMany | Connection
+Field = Scalar | GlobalId | Typename | Constant | Withheld | ToOne | ToMany | Connection

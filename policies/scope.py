@@ -1,0 +1,231 @@
+"""The scope compiler: an identity's grants and the policy's decisions → a WHERE clause per
+table, applied by every read of the application (DESIGN.md "Roles and scopes").
+
+Casbin answers *whether* and *with which scope kind*; this module turns the kind into SQL.
+Jurisdiction uses the region closure table (the hierarchy stored as data), never code
+prefixes. A table the policy does not name for any grant compiles to FALSE: no row, and a
+single item outside the scope reads as absent ("not found", never "forbidden").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
+
+from policies.resources import CHILDREN, UNIT_ANCHORED, Action, ScopeKind
+from services.identity import Identity, RoleGrant
+from store import models as m
+from store.enums import Role
+
+logger = logging.getLogger(__name__)
+
+Decide = Callable[[str, str, str], ScopeKind | None]  # (role, resource, action) → kind
+
+
+def _resource(entity: Any) -> str:
+    return str(inspect(entity).mapper.class_.__tablename__)
+
+
+def units_in_jurisdiction(grant: RoleGrant) -> Select[Any]:
+    below = select(m.RegionAncestor.region_code).where(
+        m.RegionAncestor.ancestor_code == grant.region_code
+    )
+    units = select(m.InsuredUnit.id).where(m.InsuredUnit.region_code.in_(below))
+    if grant.industry_codes:
+        units = units.where(m.InsuredUnit.industry_code.in_(grant.industry_codes))
+    return units
+
+
+def units_of_tenant(insurer_id: int | None) -> Select[Any]:
+    return select(m.InsurancePolicy.unit_id).where(m.InsurancePolicy.insurer_id == insurer_id)
+
+
+def records_of_agency(agency_id: int | None) -> Select[Any]:
+    return select(m.ServiceRecord.id).where(
+        or_(
+            m.ServiceRecord.agency_id == agency_id,
+            m.ServiceRecord.responsible_agency_id == agency_id,
+        )
+    )
+
+
+def _anchored_units(resource: str, entity: Any, units: Select[Any]) -> ColumnElement[bool] | None:
+    column = UNIT_ANCHORED.get(resource)
+    if column is None:
+        return None
+    condition: ColumnElement[bool] = getattr(entity, column).in_(units)
+    return condition
+
+
+def _jurisdiction(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
+    if grant.region_code is None:
+        return None
+    return _anchored_units(resource, entity, units_in_jurisdiction(grant))
+
+
+def _own_tenant(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
+    tenant = grant.insurer_id
+    if tenant is None:
+        return None
+    if resource == "insurer":
+        return entity.id == tenant  # type: ignore[no-any-return]
+    if resource == "insured_unit":
+        return entity.id.in_(units_of_tenant(tenant))  # type: ignore[no-any-return]
+    if resource == "unit_confirmation":
+        own = select(m.ServiceRecord.id).where(m.ServiceRecord.insurer_id == tenant)
+        return entity.service_record_id.in_(own)  # type: ignore[no-any-return]
+    if hasattr(entity, "insurer_id"):
+        return entity.insurer_id == tenant  # type: ignore[no-any-return]
+    return None
+
+
+def _own_unit(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
+    unit = grant.unit_id
+    if unit is None:
+        return None
+    if resource == "insurer":
+        insurers = select(m.InsurancePolicy.insurer_id).where(m.InsurancePolicy.unit_id == unit)
+        return entity.id.in_(insurers)  # type: ignore[no-any-return]
+    if resource == "agency":
+        served = select(m.ServiceRecord.agency_id).where(m.ServiceRecord.unit_id == unit)
+        return entity.id.in_(served)  # type: ignore[no-any-return]
+    column = UNIT_ANCHORED.get(resource)
+    if column is None:
+        return None
+    return getattr(entity, column) == unit  # type: ignore[no-any-return]
+
+
+def _assigned(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
+    agency = grant.agency_id
+    if agency is None:
+        return None
+    records = records_of_agency(agency)
+    if resource == "service_record":
+        return entity.id.in_(records)  # type: ignore[no-any-return]
+    if resource == "unit_confirmation":
+        return entity.service_record_id.in_(records)  # type: ignore[no-any-return]
+    if resource == "insured_unit":
+        units = select(m.ServiceRecord.unit_id).where(m.ServiceRecord.id.in_(records))
+        return entity.id.in_(units)  # type: ignore[no-any-return]
+    if resource == "insurer":
+        insurers = select(m.ServiceRecord.insurer_id).where(m.ServiceRecord.id.in_(records))
+        return entity.id.in_(insurers)  # type: ignore[no-any-return]
+    if resource == "agency":
+        return entity.id == agency  # type: ignore[no-any-return]
+    if resource == "staff_member":
+        return entity.agency_id == agency  # type: ignore[no-any-return]
+    return None
+
+
+def _evaluations(statuses: tuple[str, ...]) -> Callable[[str, Any, RoleGrant], Any]:
+    def build(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
+        if resource != "annual_evaluation":
+            return None
+        condition: ColumnElement[bool] = entity.status.in_(statuses)
+        return condition
+
+    return build
+
+
+_BUILDERS: dict[ScopeKind, Callable[[str, Any, RoleGrant], ColumnElement[bool] | None]] = {
+    ScopeKind.JURISDICTION: _jurisdiction,
+    ScopeKind.OWN_TENANT: _own_tenant,
+    ScopeKind.OWN_UNIT: _own_unit,
+    ScopeKind.ASSIGNED: _assigned,
+    ScopeKind.PUBLISHED: _evaluations(("published",)),
+    ScopeKind.SUBMITTED: _evaluations(("submitted", "published")),
+}
+
+
+def kind_condition(
+    kind: ScopeKind, resource: str, entity: Any, grant: RoleGrant
+) -> ColumnElement[bool]:
+    """The rows of ``resource`` a grant sees under ``kind``; FALSE where the kind does not
+    apply to the resource (a policy mistake denies rather than leaks)."""
+    if kind is ScopeKind.ALL:
+        return true()
+    built = _BUILDERS[kind](resource, entity, grant)
+    if built is None:
+        logger.warning("scope kind %s does not apply to %s: denied", kind, resource)
+        return false()
+    return built
+
+
+def supported(kind: ScopeKind, resource: str) -> bool:
+    """Whether ``kind`` means something for ``resource`` (for the policy's own test)."""
+    if kind is ScopeKind.ALL or resource in CHILDREN:
+        return True
+    entity = getattr(m, _MODEL_NAMES[resource])
+    grant = RoleGrant(role=Role.REGULATOR, region_code="0", insurer_id=0, unit_id=0, agency_id=0)
+    return _BUILDERS[kind](resource, entity, grant) is not None
+
+
+_MODEL_NAMES = {
+    str(model.__tablename__): name
+    for name in dir(m)
+    if isinstance(model := getattr(m, name), type) and hasattr(model, "__tablename__")
+}
+
+
+@dataclass
+class Scope:
+    """What one identity may see, per action: implements ``RowScope`` of the repositories."""
+
+    identity: Identity
+    decide: Decide
+    action: Action = Action.READ
+    _cache: dict[tuple[str, str, str], ScopeKind | None] = field(default_factory=dict)
+
+    def _kind(self, role: str, resource: str, action: Action) -> ScopeKind | None:
+        key = (role, resource, action.value)
+        if key not in self._cache:
+            self._cache[key] = self.decide(role, resource, action.value)
+        return self._cache[key]
+
+    def for_action(self, action: Action) -> Scope:
+        return Scope(self.identity, self.decide, action, self._cache)
+
+    def where(self, entity: Any) -> ColumnElement[bool]:
+        resource = _resource(entity)
+        parent = CHILDREN.get(resource)
+        if parent is not None:
+            foreign_key, parent_resource = parent
+            parent_model = getattr(m, _MODEL_NAMES[parent_resource])
+            visible = select(parent_model.id).where(self._where(parent_resource, parent_model))
+            condition: ColumnElement[bool] = getattr(entity, foreign_key).in_(visible)
+            return condition
+        return self._where(resource, entity)
+
+    def _where(self, resource: str, entity: Any) -> ColumnElement[bool]:
+        parts = []
+        for grant in self.identity.grants:
+            kind = self._kind(grant.role.value, resource, self.action)
+            if kind is not None:
+                parts.append(kind_condition(kind, resource, entity, grant))
+        if not parts:
+            return false()
+        return parts[0] if len(parts) == 1 else or_(*parts)
+
+    def unmasked(self, entity: Any, column: str) -> ColumnElement[bool]:
+        """Rows where ``column`` may be shown (R-4.2-privacy); FALSE when no grant's policy
+        names it, so the value is withheld."""
+        resource = _resource(entity)
+        parts = []
+        for grant in self.identity.grants:
+            kind = self._kind(grant.role.value, f"{resource}.{column}", Action.READ_PERSONAL)
+            if kind is not None:
+                parts.append(kind_condition(kind, resource, entity, grant))
+        if not parts:
+            return false()
+        return parts[0] if len(parts) == 1 else or_(*parts)
+
+    def always_masked(self, entity: Any, column: str) -> bool:
+        resource = _resource(entity)
+        return all(
+            self._kind(g.role.value, f"{resource}.{column}", Action.READ_PERSONAL) is None
+            for g in self.identity.grants
+        )
