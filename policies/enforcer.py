@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import casbin
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from policies.adapter import PolicyRuleAdapter
 from policies.resources import ScopeKind
+from store.repositories.policy_rule import PolicyRuleRepository
 
 MODEL_PATH = Path(__file__).with_name("model.conf")
 DEFAULT_POLICY_PATH = Path(__file__).with_name("policy.csv")
@@ -35,17 +39,37 @@ def default_rules() -> list[Rule]:
 
 
 class Decisions:
-    """An in-memory Casbin enforcer over a set of rules."""
+    """Answers of one Casbin enforcer; built from rules (tests) or loaded from the database."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
-        self.enforcer = casbin.Enforcer(str(MODEL_PATH))
-        self.enforcer.logger.disabled = True
-        rows = [list(rule) for rule in rules]
-        if rows:
-            self.enforcer.add_policies(rows)
+    def __init__(self, rules: Iterable[Rule] = (), *, enforcer: Any = None) -> None:
+        if enforcer is None:
+            enforcer = casbin.Enforcer(str(MODEL_PATH))
+            rows = [list(rule) for rule in rules]
+            if rows:
+                enforcer.add_policies(rows)
+        enforcer.logger.disabled = True
+        self.enforcer = enforcer
+
+    @classmethod
+    async def load(cls, sessions: async_sessionmaker[AsyncSession]) -> Decisions:
+        """The policy as stored in ``policy_rule`` (an empty table denies everything)."""
+        enforcer = casbin.AsyncEnforcer(str(MODEL_PATH), PolicyRuleAdapter(sessions))
+        await enforcer.load_policy()
+        return cls(enforcer=enforcer)
 
     def decide(self, role: str, resource: str, action: str) -> ScopeKind | None:
         allowed, explain = self.enforcer.enforce_ex(role, resource, action)
         if not allowed or not explain:
             return None
         return ScopeKind(explain[3])
+
+
+async def ensure_default_policy(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Store the default policy when the table is empty; returns the rules written."""
+    async with sessions() as session, session.begin():
+        repo = PolicyRuleRepository(session)
+        if await repo.count():
+            return 0
+        rules = default_rules()
+        await repo.add(rules)
+        return len(rules)

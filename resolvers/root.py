@@ -7,14 +7,18 @@ merges them, so areas never edit each other's files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from resolvers import mutations, vocabulary
+from resolvers import limits, mutations, vocabulary
 from resolvers import viewer as viewer_resolvers
 from resolvers.compiled.execution import CompiledExecutionContext
 from resolvers.compiled.root import RECORD_TYPES, RecordQuery
+from resolvers.limits import OperationLimits
 from resolvers.masking import mask_errors
 from resolvers.stats import StatsQuery
 from resolvers.transaction import RequestTransaction
@@ -41,17 +45,25 @@ Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(operation_limits: OperationLimits | None = None) -> strawberry.Schema:
+    """The schema; with ``operation_limits`` (the server passes its settings') it refuses what
+    they forbid. Without, as for the SDL export and schema-level tests, nothing is limited."""
+    guards: list[Callable[[], SchemaExtension]] = []
+    # Compiled read fields return finished subtrees; this executor skips completing them.
+    executor: type[CompiledExecutionContext] = CompiledExecutionContext
+    if operation_limits is not None:
+        guards = limits.extensions(operation_limits)
+        if not operation_limits.suggestions:
+            executor = limits.ExecutionWithoutSuggestions
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         # Order matters: RequestTransaction exits first (commit or roll back), then
         # MaskErrors masks whatever went wrong, a failed commit included (resolvers.masking).
         # Factories, not instances: each request gets its own (an instance would be shared).
-        extensions=[mask_errors, RequestTransaction],
+        extensions=[mask_errors, RequestTransaction, *guards],
         # Decimal as a string that refuses JSON floats (money, ratios).
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         types=RECORD_TYPES,
-        # Compiled read fields return finished subtrees; this executor skips completing them.
-        execution_context_class=CompiledExecutionContext,
+        execution_context_class=executor,
     )

@@ -12,8 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from resolvers.root import build_schema
+from server.auth import Authenticator
 from server.bulk import BulkUpload
 from server.graphql_app import GatewayGraphQL
+from server.limits import operation_limits
 from server.settings import Settings, get_settings
 from store.database import create_engine, session_factory
 from store.migrate import current_revision, head_revision
@@ -23,8 +25,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(engine)
-    graphql = GatewayGraphQL(build_schema(), settings, sessions)
-    bulk = BulkUpload(settings, sessions)
+    # One per process: it holds the revocation cache every request consults.
+    authenticator = Authenticator(settings, sessions)
+    graphql = GatewayGraphQL(
+        build_schema(operation_limits(settings)), settings, sessions, authenticator
+    )
+    bulk = BulkUpload(settings, sessions, authenticator)
 
     async def healthz(_: Request) -> JSONResponse:
         """The process is alive (no dependency is touched)."""
@@ -64,4 +70,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.authenticator = authenticator
     return app

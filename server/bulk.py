@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.auth import AuthenticationFailed, authenticate
+from server.auth import AuthenticationFailed, Authenticator
+from server.credentials import has_credential
 from server.settings import Settings
 from services.bulk import KINDS, BodyTooLarge, Limits, Refusal, Uploader, UploadPermit, ingest
 from services.bulk.replay import key_refusal
@@ -16,8 +17,14 @@ MEDIA_TYPE = "application/x-ndjson"
 
 
 class BulkUpload:
-    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        authenticator: Authenticator,
+    ) -> None:
         self.sessions = sessions
+        self.authenticator = authenticator
         self.limits = Limits(max_body_bytes=settings.bulk_max_bytes)
         self.settings = settings
 
@@ -29,7 +36,7 @@ class BulkUpload:
         key = request.headers.get("idempotency-key")
         async with self.sessions() as session:
             try:
-                identity = await authenticate(request, session, self.settings)
+                identity = await self.authenticator.authenticate(request)
             except AuthenticationFailed as failed:
                 return _refused(Refusal(401, "UNAUTHENTICATED", failed.reason_zh, failed.reason_en))
             permit = UploadPermit.of(identity)
@@ -62,7 +69,7 @@ class BulkUpload:
                 f"未知的上传类型，可选：{', '.join(KINDS)}",
                 f"unknown kind of upload; one of: {', '.join(KINDS)}",
             )
-        if not request.headers.get("authorization"):
+        if not has_credential(request.headers):
             return _no_token()  # the public cannot upload
         media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
         if media_type != MEDIA_TYPE:
@@ -83,8 +90,8 @@ def _no_token() -> Refusal:
     return Refusal(
         401,
         "UNAUTHENTICATED",
-        "上传须携带 Authorization: Bearer <令牌>",
-        "an upload needs 'Authorization: Bearer <token>'",
+        "上传须携带 Authorization: Bearer <令牌或 API 密钥>，或 X-API-Key",
+        "an upload needs 'Authorization: Bearer <token or API key>' or 'X-API-Key'",
     )
 
 

@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from server.settings import Settings, get_settings
+from server.cli_options import DatabaseUrl, settings_for
+from server.cli_tokens import token_app
+from server.settings import Settings
 
 app = typer.Typer(
     help="anzexian — 安责险事故预防技术服务数据共享平台 / work-safety liability insurance "
@@ -16,21 +18,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        help="SQLAlchemy URL (default: ANZEXIAN_DATABASE_URL, else the embedded SQLite file).",
-    ),
-]
-
-
-def _settings(database_url: str | None) -> Settings:
-    settings = get_settings()
-    if database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
-    return settings
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -42,13 +29,16 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 async def _migrate(url: str) -> str | None:
-    from store.database import create_engine
+    from policies.enforcer import ensure_default_policy
+    from store.database import create_engine, session_factory
     from store.migrate import current_revision, upgrade
 
     _ensure_sqlite_dir(url)
     engine = create_engine(url)
     try:
         await upgrade(engine)
+        # A fresh database gets the default policy; an edited one is left as it is.
+        await ensure_default_policy(session_factory(engine))
         return await current_revision(engine)
     finally:
         await engine.dispose()
@@ -56,8 +46,9 @@ async def _migrate(url: str) -> str | None:
 
 @app.command()
 def migrate(database_url: DatabaseUrl = None) -> None:
-    """Create or upgrade the database schema to the latest migration (Alembic head)."""
-    url = _settings(database_url).database_url
+    """Create or upgrade the database schema to the latest migration (Alembic head), and
+    store the default access policy when the database has none."""
+    url = settings_for(database_url).database_url
     revision = asyncio.run(_migrate(url))
     typer.echo(f"database at revision {revision}")
 
@@ -89,7 +80,7 @@ def seed(
         raise typer.BadParameter("scale must be 'demo' or 'bench'", param_hint="--scale")
     from store.demo.seed import DatabaseNotEmptyError
 
-    url = _settings(database_url).database_url
+    url = settings_for(database_url).database_url
     asyncio.run(_migrate(url))
     try:
         asyncio.run(_seed(url, scale, seed, progress))  # type: ignore[arg-type]
@@ -105,7 +96,7 @@ def serve(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the GraphQL API, health endpoints and pages with uvicorn."""
-    settings = _settings(database_url)
+    settings = settings_for(database_url)
     _serve(settings, host or settings.host, port or settings.port)
 
 
@@ -145,7 +136,7 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = f"sqlite+aiosqlite:///{path}"
-    settings = _settings(url)
+    settings = settings_for(url)
     asyncio.run(_migrate(url))
     asyncio.run(_seed(url, "demo", seed, progress=True))
     base = f"http://{host}:{port}"
@@ -161,22 +152,7 @@ def demo(
         _serve(settings, host, port)
 
 
-token_app = typer.Typer(help="Bearer tokens for principals.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
-
-
-@token_app.command("issue")
-def token_issue(
-    principal: Annotated[str, typer.Argument(help="Principal name.")],
-    hours: Annotated[int | None, typer.Option(help="Lifetime in hours.")] = None,
-) -> None:
-    """Print a signed bearer token for PRINCIPAL (signed with ANZEXIAN_TOKEN_SECRET)."""
-    from datetime import timedelta
-
-    from server import tokens
-
-    ttl = timedelta(hours=hours) if hours else None
-    typer.echo(tokens.issue(get_settings(), principal, ttl=ttl))
 
 
 @app.command("export-schema")

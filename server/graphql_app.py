@@ -1,4 +1,4 @@
-"""The GraphQL endpoint: authenticates the bearer token and builds the request context."""
+"""The GraphQL endpoint: authenticates the credential and builds the request context."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from resolvers.context import RequestContext
-from server.auth import AuthenticationFailed, authenticate
+from server.auth import AuthenticationFailed, Authenticator
+from server.limits import RateLimiter, Refused, RequestGate
 from server.settings import Settings
 
 __all__ = ["AuthenticationFailed", "GatewayGraphQL"]
@@ -20,7 +21,11 @@ __all__ = ["AuthenticationFailed", "GatewayGraphQL"]
 
 class GatewayGraphQL(GraphQL[RequestContext, None]):
     def __init__(
-        self, schema: Any, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+        self,
+        schema: Any,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        authenticator: Authenticator,
     ) -> None:
         super().__init__(
             schema,
@@ -29,11 +34,17 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         )
         self.settings = settings
         self.sessions = sessions
+        self.authenticator = authenticator
+        # HTTP-level limits (server/limits.py); the operation's own are in the schema.
+        self.gate = RequestGate(settings.limit_body_bytes, settings.graphiql)
+        self.rate_limiter = RateLimiter(settings.rates)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
+            if scope["type"] == "http":
+                receive = await self.gate.admit(scope, receive)
             await super().__call__(scope, receive, send)
-        except AuthenticationFailed as failure:
+        except (AuthenticationFailed, Refused) as failure:
             await failure.response()(scope, receive, send)
         finally:
             # The RequestTransaction extension closes the session after a completed
@@ -48,7 +59,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         assert isinstance(request, Request) and isinstance(response, Response)
         session = self.sessions()
         request.state.session = session
-        identity = await authenticate(request, session, self.settings)
+        identity = await self.authenticator.authenticate(request)
+        self.rate_limiter.admit(identity, request.client.host if request.client else None)
         return RequestContext(
             request=request, response=response, session=session, identity=identity
         )

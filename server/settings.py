@@ -8,8 +8,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from server.role_tables import (
+    COST_CEILINGS,
+    RATES,
+    Rate,
+    format_costs,
+    format_rates,
+    parse_costs,
+    parse_rates,
+)
+from services.token_lifetime import MAX_TOKEN_HOURS
+from store.enums import Role
 
 
 class Settings(BaseSettings):
@@ -25,12 +37,69 @@ class Settings(BaseSettings):
     token_secret: SecretStr = SecretStr("dev-only-insecure-secret-change-me")
     token_issuer: str = "anzexian"
     token_audience: str = "anzexian-api"
-    token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # GraphiQL at GET /graphql; off in production (issue 4 hardens the rest).
+    token_ttl_hours: int = Field(default=12, ge=1, le=MAX_TOKEN_HOURS)
+    # Revocation across processes (server/revocation.py): each process compares the database's
+    # auth_version at most every refresh seconds (0: on every request), so a revocation is
+    # enforced by every process for every request starting that long after it commits; the
+    # whole revocation state is reloaded every reload seconds whatever the version says.
+    auth_refresh_seconds: int = Field(default=2, ge=0, le=300)
+    auth_reload_seconds: int = Field(default=60, ge=1, le=3600)
+    # GraphiQL at GET /graphql. Production turns it off unless it is set (PRODUCTION_OFF).
     graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # Largest body of one bulk NDJSON upload (POST /bulk/{kind}); larger is HTTP 413.
     bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+
+    # Operation limits (README "Operation limits"; server/limits.py, resolvers/limits/).
+    # Schema introspection and "Did you mean …?" hints: production turns them off unless set.
+    introspection: bool = True
+    field_suggestions: bool = True
+    limit_depth: int = Field(default=10, ge=1)
+    limit_aliases: int = Field(default=15, ge=0)
+    limit_tokens: int = Field(default=1000, ge=1)
+    limit_fields: int = Field(default=250, ge=1)
+    limit_directives: int = Field(default=50, ge=0)
+    # Cost ceilings per role, role:ceiling (server/role_tables.py); unlisted roles keep these.
+    limit_cost: str = format_costs(COST_CEILINGS)
+    # Largest body of one POST /graphql, in bytes; larger is HTTP 413.
+    limit_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Requests per second/burst per principal and role, role:rate/burst, or "off".
+    limit_rate: str = format_rates(RATES)
+    # Longest database statement of a GraphQL request in ms (PostgreSQL only); 0 = none.
+    statement_timeout_ms: int = Field(default=10_000, ge=0)
+
+    @field_validator("limit_cost")
+    @classmethod
+    def _cost_table(cls, value: str) -> str:
+        parse_costs(value)  # refuse a typo when the settings load, not on the first request
+        return value
+
+    @field_validator("limit_rate")
+    @classmethod
+    def _rate_table(cls, value: str) -> str:
+        parse_rates(value)
+        return value
+
+    @model_validator(mode="after")
+    def _production_defaults(self) -> Settings:
+        if self.environment == "production":
+            for name in PRODUCTION_OFF - self.model_fields_set:
+                setattr(self, name, False)
+        return self
+
+    @property
+    def cost_ceilings(self) -> dict[Role, int]:
+        return parse_costs(self.limit_cost)
+
+    @property
+    def rates(self) -> dict[Role, Rate] | None:
+        """None when rate limiting is off."""
+        return parse_rates(self.limit_rate)
+
+
+# Switches that production turns off unless the environment sets them explicitly: each tells
+# a stranger about the schema (OWASP GraphQL cheat sheet, "insecure default configurations").
+PRODUCTION_OFF = frozenset({"graphiql", "introspection", "field_suggestions"})
 
 
 @lru_cache(maxsize=1)

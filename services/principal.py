@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.credential_errors import PrincipalInactive, UnknownPrincipal
 from services.role_binding import CleanBinding, RoleBindingInput, check_references, clean_binding
 from services.validation import Checker
 from services.validation.messages import duplicate
@@ -78,3 +79,13 @@ async def create_principal(session: AsyncSession, data: PrincipalInput) -> Princ
             bindings=[binding.row() for binding in bindings],
         )
     )
+
+
+async def require_principal(session: AsyncSession, name: str, *, active: bool = False) -> Principal:
+    """The principal called ``name`` (and active, when asked), else a coded error."""
+    principal = await PrincipalRepository(session).by_name(name)
+    if principal is None:
+        raise UnknownPrincipal(name)
+    if active and not principal.active:
+        raise PrincipalInactive(name)
+    return principal

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from store.demo.seed import seed
@@ -23,6 +24,11 @@ async def seeded(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         outer = await conn.begin()
         try:
             await seed(conn, scale="demo", seed=DEMO_SEED)
+            if conn.dialect.name == "postgresql":
+                # The rows are uncommitted, so autovacuum never samples them: without fresh
+                # statistics the planner takes the tables for empty and picks nested loops
+                # that made a stats query run for minutes on a loaded machine.
+                await conn.execute(text("ANALYZE"))
             yield conn
         finally:
             await outer.rollback()

@@ -8,8 +8,12 @@ from __future__ import annotations
 _CREATED = ("created_at",)
 
 # Tables that hold request bookkeeping, not data of the standard: the generator leaves them
-# empty (idempotency keys are written only by mutations that carry one).
-NOT_GENERATED = frozenset({"idempotency_key"})
+# empty (idempotency keys are written only by mutations that carry one; credentials and
+# revocations only by operators, `anzexian token`; auth_version's one row by its migration;
+# the policy by `anzexian migrate`, which stores the default policy when there is none).
+NOT_GENERATED = frozenset(
+    {"idempotency_key", "api_key", "revoked_token", "auth_version", "policy_rule"}
+)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "region": ("code", "name", "level", "parent_code"),

@@ -3,6 +3,8 @@
 from store.models.agency import Agency
 from store.models.agency_qualification import AgencyQualification
 from store.models.annual_evaluation import AnnualEvaluation
+from store.models.api_key import ApiKey
+from store.models.auth_version import AuthVersion
 from store.models.complaint import Complaint
 from store.models.fee_ledger_entry import FeeLedgerEntry
 from store.models.follow_up import FollowUp
@@ -14,10 +16,12 @@ from store.models.insurance_policy import InsurancePolicy
 from store.models.insured_unit import InsuredUnit
 from store.models.insurer import Insurer
 from store.models.insurer_branch import InsurerBranch
+from store.models.policy_rule import PolicyRule
 from store.models.policy_service_item import PolicyServiceItem
 from store.models.principal import Principal
 from store.models.region import Region
 from store.models.region_ancestor import RegionAncestor
+from store.models.revoked_token import RevokedToken
 from store.models.role_binding import RoleBinding
 from store.models.scheme_item import SchemeItem
 from store.models.scheme_staff import SchemeStaff
@@ -32,6 +36,8 @@ __all__ = [
     "Agency",
     "AgencyQualification",
     "AnnualEvaluation",
+    "ApiKey",
+    "AuthVersion",
     "Complaint",
     "FeeLedgerEntry",
     "FollowUp",
@@ -43,10 +49,12 @@ __all__ = [
     "InsuredUnit",
     "Insurer",
     "InsurerBranch",
+    "PolicyRule",
     "PolicyServiceItem",
     "Principal",
     "Region",
     "RegionAncestor",
+    "RevokedToken",
     "RoleBinding",
     "SchemeItem",
     "SchemeStaff",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,6 +20,9 @@ class Principal(CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     display_name: Mapped[str] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(default=True)
+    # "Log out everywhere": bearer tokens issued before this instant are refused (whole
+    # seconds, rounded up, because a JWT's iat is in whole seconds).
+    tokens_valid_after: Mapped[datetime | None]
 
     bindings: Mapped[list[RoleBinding]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="RoleBinding.id"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -42,3 +44,16 @@ class PrincipalRepository(Repository[Principal]):
             .order_by(RoleBinding.role, Principal.name)
         )
         return [(row.name, str(row.role)) for row in result]
+
+    async def tokens_valid_after(self, *, since: datetime) -> dict[str, datetime]:
+        """Principal name -> ``tokens_valid_after``, for cut-offs later than ``since``.
+
+        Unscoped: authentication reads it. A cut-off older than the longest token lifetime
+        refuses nothing that expiry does not already refuse, so callers pass that bound.
+        """
+        result = await self.session.execute(
+            select(Principal.name, Principal.tokens_valid_after).where(
+                Principal.tokens_valid_after > since
+            )
+        )
+        return {name: when for name, when in result if when is not None}

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from server import tokens
 from server.app import create_app
 from server.settings import Settings
+from services.api_keys import create_api_key, revoke_api_key
 from store.database import create_engine, session_factory
 from store.enums import PrincipalKind, Role
 from store.migrate import upgrade
@@ -134,6 +135,41 @@ async def test_a_bad_token_is_401(client: httpx.AsyncClient, site: Site) -> None
     headers = {**NDJSON, "Authorization": "Bearer not-a-jwt"}
     response = await client.post("/bulk/service-records", content=b"{}\n", headers=headers)
     assert response.status_code == 401 and response.json()["messageZh"]
+
+
+async def _api_key(site: Site, name: str = "insurer-system", *, revoked: bool = False) -> str:
+    """A new API key of ``name``, committed (the app reads it through its own engine)."""
+    engine = create_engine(site.settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            created = await create_api_key(session, name, "nightly upload")
+            if revoked:
+                await revoke_api_key(session, created.row.prefix)
+            return created.key
+    finally:
+        await engine.dispose()
+
+
+async def test_an_api_key_uploads_in_either_header(client: httpx.AsyncClient, site: Site) -> None:
+    key = await _api_key(site)
+    body = ndjson([record_line(site.world, site.policy)])
+    for header in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}):
+        response = await client.post(
+            "/bulk/service-records", content=body, headers={**NDJSON, **header}
+        )
+        assert response.status_code == 200, response.text
+    assert await _records(site) == 2
+
+
+async def test_a_revoked_api_key_is_401(client: httpx.AsyncClient, site: Site) -> None:
+    key = await _api_key(site, revoked=True)
+    body = ndjson([record_line(site.world, site.policy)])
+    response = await client.post(
+        "/bulk/service-records", content=body, headers={**NDJSON, "X-API-Key": key}
+    )
+    assert (response.status_code, response.json()["code"]) == (401, "UNAUTHENTICATED")
+    assert "吊销" in response.json()["messageZh"]
+    assert await _records(site) == 0
 
 
 async def test_a_unit_may_not_upload(client: httpx.AsyncClient, site: Site) -> None:

@@ -1,0 +1,27 @@
+"""Operation limits (issue 4, item 5; OWASP GraphQL cheat sheet, graphql-armor defaults):
+what one GraphQL operation may ask of the server. HTTP-level limits (body size, content type,
+batching, rate) are in server/limits.py; the values come from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from strawberry.extensions import SchemaExtension
+
+from resolvers.limits.config import OperationLimits
+from resolvers.limits.guard import OperationGuard
+from resolvers.limits.suggestions import ExecutionWithoutSuggestions
+from resolvers.limits.timeout import StatementTimeout
+
+__all__ = [
+    "ExecutionWithoutSuggestions",
+    "OperationGuard",
+    "OperationLimits",
+    "StatementTimeout",
+    "extensions",
+]
+
+
+def extensions(limits: OperationLimits) -> list[Callable[[], SchemaExtension]]:
+    """Factories, as build_schema wants them: each request gets its own instances."""
+    return [lambda: OperationGuard(limits), lambda: StatementTimeout(limits.statement_timeout_ms)]

@@ -1,0 +1,76 @@
+"""A statement timeout per request (PostgreSQL): no statement of the request's transaction
+runs longer than the limit, whatever slipped past the cost estimate.
+
+``set_config(..., true)`` is ``SET LOCAL`` with a bind parameter (``SET`` takes none): it holds
+until the request's transaction ends, which RequestTransaction does once, at the end, and it
+survives the SAVEPOINTs of mutations. It is issued when execution starts, after validation,
+so a refused operation costs no round trip. SQLite has no equivalent: a long statement there
+runs to its end (the embedded database serves demos and tests, not production).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from strawberry.extensions import SchemaExtension
+
+from resolvers.context import RequestContext
+from resolvers.limits import errors
+from services.errors import DomainError
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by the timeout
+
+
+class StatementTimedOut(DomainError):
+    code = errors.STATEMENT_TIMEOUT
+
+
+def _timed_out(error: GraphQLError) -> bool:
+    original = error.original_error
+    if not isinstance(original, DBAPIError):
+        return False
+    state = getattr(original.orig, "sqlstate", None) or getattr(original.orig, "pgcode", None)
+    return state == QUERY_CANCELED
+
+
+def _refusal(error: GraphQLError, milliseconds: int) -> GraphQLError:
+    cause = StatementTimedOut(
+        f"数据库语句执行超过 {milliseconds} 毫秒，已中止；请缩小查询范围（减少条数或嵌套）",
+        f"a database statement ran longer than {milliseconds} ms and was cancelled; "
+        "ask for fewer rows or less nesting",
+    )
+    # A DomainError as the original: resolvers.masking lets it through with its code.
+    return GraphQLError(
+        cause.message_en,
+        error.nodes,
+        path=error.path,
+        original_error=cause,
+        extensions={"code": cause.code, "messageZh": cause.message_zh, "limitMs": milliseconds},
+    )
+
+
+class StatementTimeout(SchemaExtension):
+    def __init__(self, milliseconds: int) -> None:
+        self.milliseconds = milliseconds
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        active = (
+            self.milliseconds > 0
+            and isinstance(context, RequestContext)
+            and context.session.get_bind().dialect.name == "postgresql"
+        )
+        if active:
+            assert isinstance(context, RequestContext)
+            await context.session.execute(
+                text("SELECT set_config('statement_timeout', :value, true)"),
+                {"value": f"{self.milliseconds}ms"},
+            )
+        yield
+        result = self.execution_context.result
+        found = getattr(result, "errors", None)
+        if active and found:
+            found[:] = [_refusal(e, self.milliseconds) if _timed_out(e) else e for e in found]
