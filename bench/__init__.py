@@ -1,0 +1,1 @@
+"""The benchmark harness and its recorded results (not tests; see bench/README.md)."""
