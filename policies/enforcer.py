@@ -49,6 +49,8 @@ class Decisions:
                 enforcer.add_policies(rows)
         enforcer.logger.disabled = True
         self.enforcer = enforcer
+        # The rules do not change under a loaded enforcer: each answer is computed once.
+        self._answers: dict[tuple[str, str, str], ScopeKind | None] = {}
 
     @classmethod
     async def load(cls, sessions: async_sessionmaker[AsyncSession]) -> Decisions:
@@ -58,10 +60,11 @@ class Decisions:
         return cls(enforcer=enforcer)
 
     def decide(self, role: str, resource: str, action: str) -> ScopeKind | None:
-        allowed, explain = self.enforcer.enforce_ex(role, resource, action)
-        if not allowed or not explain:
-            return None
-        return ScopeKind(explain[3])
+        key = (role, resource, action)
+        if key not in self._answers:
+            allowed, explain = self.enforcer.enforce_ex(role, resource, action)
+            self._answers[key] = ScopeKind(explain[3]) if allowed and explain else None
+        return self._answers[key]
 
 
 async def ensure_default_policy(sessions: async_sessionmaker[AsyncSession]) -> int:

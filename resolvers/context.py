@@ -22,6 +22,7 @@ class RequestContext:
     identity: Identity
     scope: RowScope = EVERYTHING  # rows the identity may read (policies/scope.py)
     mask: FieldMask = NO_MASK  # protected columns it may see (R-4.2-privacy)
+    aggregate_scope: RowScope = EVERYTHING  # rows its statistics may count
     # graphql-core runs sibling root fields concurrently; one AsyncSession must not be.
     db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

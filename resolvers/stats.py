@@ -16,7 +16,6 @@ from services.stats import StatsFilterInput, StatsInput, compute_stats
 from services.stats_report import Deadline, Rate, StatsGroup, StatsReport
 from services.working_days import china_today
 from store.enums import RegionLevel
-from store.repositories.base import EVERYTHING
 from store.repositories.stats import Dimension
 
 
@@ -157,8 +156,8 @@ async def stats(
     region_level: RegionLevel = RegionLevel.PROVINCE,
 ) -> gql.StatsResult:
     context: Any = info.context
-    # Until authorization (issue 4) compiles real scopes: the context's scope, if any.
-    scope = getattr(context, "scope", EVERYTHING)
+    # `aggregate` is its own right (policies/policy.csv): figures without rows.
+    scope = context.aggregate_scope
     try:
         data = _input(group_by, filter_, region_level)
         # Sibling root fields run concurrently and share the request's session.

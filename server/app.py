@@ -16,6 +16,7 @@ from server.auth import Authenticator
 from server.bulk import BulkUpload
 from server.graphql_app import GatewayGraphQL
 from server.limits import operation_limits
+from server.policy_source import PolicySource
 from server.settings import Settings, get_settings
 from store.database import create_engine, session_factory
 from store.migrate import current_revision, head_revision
@@ -27,8 +28,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     sessions = session_factory(engine)
     # One per process: it holds the revocation cache every request consults.
     authenticator = Authenticator(settings, sessions)
+    policy = PolicySource(sessions, settings.policy_reload_seconds)
     graphql = GatewayGraphQL(
-        build_schema(operation_limits(settings)), settings, sessions, authenticator
+        build_schema(operation_limits(settings)), settings, sessions, authenticator, policy
     )
     bulk = BulkUpload(settings, sessions, authenticator)
 

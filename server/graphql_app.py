@@ -11,9 +11,12 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from policies.resources import Action
+from policies.scope import Scope as AccessScope
 from resolvers.context import RequestContext
 from server.auth import AuthenticationFailed, Authenticator
 from server.limits import RateLimiter, Refused, RequestGate
+from server.policy_source import PolicySource
 from server.settings import Settings
 
 __all__ = ["AuthenticationFailed", "GatewayGraphQL"]
@@ -26,6 +29,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
         authenticator: Authenticator,
+        policy: PolicySource,
     ) -> None:
         super().__init__(
             schema,
@@ -35,6 +39,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         self.settings = settings
         self.sessions = sessions
         self.authenticator = authenticator
+        self.policy = policy
         # HTTP-level limits (server/limits.py); the operation's own are in the schema.
         self.gate = RequestGate(settings.limit_body_bytes, settings.graphiql)
         self.rate_limiter = RateLimiter(settings.rates)
@@ -61,6 +66,14 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         request.state.session = session
         identity = await self.authenticator.authenticate(request)
         self.rate_limiter.admit(identity, request.client.host if request.client else None)
+        # Every read of this request goes through this scope (policies/scope.py).
+        access = AccessScope(identity, (await self.policy.decisions()).decide)
         return RequestContext(
-            request=request, response=response, session=session, identity=identity
+            request=request,
+            response=response,
+            session=session,
+            identity=identity,
+            scope=access,
+            mask=access,
+            aggregate_scope=access.for_action(Action.AGGREGATE),
         )

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # whole revocation state is reloaded every reload seconds whatever the version says.
     auth_refresh_seconds: int = Field(default=2, ge=0, le=300)
     auth_reload_seconds: int = Field(default=60, ge=1, le=3600)
+    # The access policy (policy_rule) is reloaded this often: the bound on a policy change.
+    policy_reload_seconds: int = Field(default=30, ge=1, le=3600)
     # GraphiQL at GET /graphql. Production turns it off unless it is set (PRODUCTION_OFF).
     graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
