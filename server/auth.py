@@ -12,6 +12,8 @@ begins: the request's transaction never holds authentication's reads or last-use
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -63,6 +65,11 @@ class Authenticator:
             reload_seconds=settings.auth_reload_seconds,
         )
         self.usage = ApiKeyUsage(sessions)
+        # A token's principal and role bindings, kept for the revocation bound (the same
+        # AUTH_REFRESH_SECONDS): a deactivated principal or an edited binding is seen within
+        # it, and a request with a token then needs no authentication statement at all.
+        self._identities: dict[str, tuple[float, Identity | None]] = {}
+        self.clock = time.monotonic
 
     async def authenticate(self, request: Request) -> Identity:
         """The identity behind the request's credential; ``PUBLIC`` without one."""
@@ -84,10 +91,23 @@ class Authenticator:
         refusal = (await self.revocations.current()).refusal(claims)
         if refusal is not None:
             raise CredentialRefused(*refusal)
-        async with self.sessions() as session:
-            identity = await identity_for(session, claims.subject)
+        identity = await self._identity(claims.subject)
         if identity is None:
             raise _inactive()
+        return identity
+
+    async def _identity(self, name: str) -> Identity | None:
+        ttl = self.settings.auth_refresh_seconds
+        now = self.clock()
+        cached = self._identities.get(name)
+        if ttl > 0 and cached is not None and now - cached[0] < ttl:
+            return cached[1]
+        async with self.sessions() as session:
+            identity = await identity_for(session, name)
+        if ttl > 0:
+            if len(self._identities) > 10_000:  # bounded: principals, not requests
+                self._identities.clear()
+            self._identities[name] = (now, identity)
         return identity
 
     async def _by_api_key(self, key: str) -> Identity:

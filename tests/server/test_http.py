@@ -149,3 +149,31 @@ async def test_page_size_error_over_http_has_code_and_chinese(client: httpx.Asyn
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "PAGE_SIZE_EXCEEDED"
     assert "1000" in error["extensions"]["messageZh"]
+
+
+async def test_token_identity_is_cached_within_the_revocation_bound(
+    settings: Settings,
+) -> None:
+    """A token's principal is read once per bound: later requests within it need no
+    authentication statement, and a deactivation is seen once the bound has passed."""
+    from sqlalchemy import update
+
+    from store.models.principal import Principal
+
+    app = create_app(settings.model_copy(update={"auth_refresh_seconds": 60}))
+    clock = [1000.0]
+    app.state.authenticator.clock = lambda: clock[0]
+    token = tokens.issue(settings, "ops-admin")
+    headers = {"Authorization": f"Bearer {token}"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        first = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
+        assert first.status_code == 200
+        async with session_factory(app.state.engine)() as session, session.begin():
+            await session.execute(update(Principal).values(active=False))
+        cached = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
+        assert cached.status_code == 200  # within the bound: the cached identity
+        clock[0] += 61
+        refused = await client.post("/graphql", json={"query": VIEWER}, headers=headers)
+        assert refused.status_code == 401  # past it: read again, inactive
+    await app.state.engine.dispose()
