@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
 
+from policies.identity import Identity, RoleGrant
 from policies.resources import CHILDREN, UNIT_ANCHORED, Action, ScopeKind
-from services.identity import Identity, RoleGrant
 from store import models as m
 from store.enums import Role
 

@@ -12,11 +12,10 @@ from resolvers.context import Info
 from schema import stats as gql
 from schema.ids import BadGlobalId, global_id, parse_int_id
 from services.errors import FieldError, InputError
-from services.stats import StatsFilterInput, StatsInput, compute_stats
+from services.stats import Dimension, StatsFilterInput, StatsInput, compute_stats
 from services.stats_report import Deadline, Rate, StatsGroup, StatsReport
 from services.working_days import china_today
 from store.enums import RegionLevel
-from store.repositories.stats import Dimension
 
 
 def _refused(error: InputError) -> GraphQLError:

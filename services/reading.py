@@ -15,11 +15,28 @@ from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
 from store.repositories.graph.jsonsql import TooWide
 from store.repositories.graph.keyset import BadCursor
 from store.repositories.graph.repository import GraphRepository
+
+# The selection tree is the contract between the resolvers, which build it from a GraphQL
+# selection, and the read compiler; resolvers take it from here, not from the store.
 from store.repositories.graph.tree import (
+    Connection,
     ConnectionSelection,
     Direction,
+    EdgePart,
+    Edges,
+    Field,
+    GlobalId,
+    Nodes,
     ObjectSelection,
     PageArgs,
+    PageInfo,
+    PageInfoPart,
+    Scalar,
+    ToMany,
+    ToOne,
+    TotalCount,
+    Typename,
+    Withheld,
 )
 
 DEFAULT_PAGE_SIZE = 50
@@ -28,8 +45,26 @@ MAX_PAGE_SIZE = 1000
 __all__ = [
     "EVERYTHING",
     "NO_MASK",
+    "Connection",
+    "ConnectionSelection",
+    "Direction",
+    "EdgePart",
+    "Edges",
+    "Field",
     "FieldMask",
+    "GlobalId",
+    "Nodes",
+    "ObjectSelection",
+    "PageArgs",
+    "PageInfo",
+    "PageInfoPart",
     "RowScope",
+    "Scalar",
+    "ToMany",
+    "ToOne",
+    "TotalCount",
+    "Typename",
+    "Withheld",
     "page_args",
     "read_connection",
     "read_object",

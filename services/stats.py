@@ -103,13 +103,15 @@ from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.stats import (
     CalendarDay,
     DeadlineDays,
-    Dimension,
     Outcome,
     StatsFilter,
     StatsRepository,
     StatsRow,
     StatsSpec,
     YearSpan,
+)
+from store.repositories.stats import (
+    Dimension as Dimension,  # re-exported: the resolvers take the dimensions from here
 )
 
 MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists

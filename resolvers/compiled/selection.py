@@ -26,8 +26,7 @@ from graphql import (
 from resolvers.compiled.types import ID_FILTERS, TYPES
 from schema.ids import BadGlobalId, parse_int_id
 from services.errors import DomainError
-from services.reading import page_args
-from store.repositories.graph.tree import (
+from services.reading import (
     Connection,
     ConnectionSelection,
     Direction,
@@ -45,6 +44,7 @@ from store.repositories.graph.tree import (
     TotalCount,
     Typename,
     Withheld,
+    page_args,
 )
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
