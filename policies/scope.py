@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
+from sqlalchemy.orm import aliased
 
 from policies.identity import Identity, RoleGrant
 from policies.resources import CHILDREN, UNIT_ANCHORED, Action, ScopeKind
@@ -26,26 +27,32 @@ logger = logging.getLogger(__name__)
 Decide = Callable[[str, str, str], ScopeKind | None]  # (role, resource, action) → kind
 
 
+def _sub(*columns: Any) -> Select[Any]:
+    """A subquery that never correlates: the statement around it may read the same table
+    unaliased (the statistics do), and auto-correlation would silently empty its FROM."""
+    return select(*columns).correlate(None)
+
+
 def _resource(entity: Any) -> str:
     return str(inspect(entity).mapper.class_.__tablename__)
 
 
 def units_in_jurisdiction(grant: RoleGrant) -> Select[Any]:
-    below = select(m.RegionAncestor.region_code).where(
+    below = _sub(m.RegionAncestor.region_code).where(
         m.RegionAncestor.ancestor_code == grant.region_code
     )
-    units = select(m.InsuredUnit.id).where(m.InsuredUnit.region_code.in_(below))
+    units = _sub(m.InsuredUnit.id).where(m.InsuredUnit.region_code.in_(below))
     if grant.industry_codes:
         units = units.where(m.InsuredUnit.industry_code.in_(grant.industry_codes))
     return units
 
 
 def units_of_tenant(insurer_id: int | None) -> Select[Any]:
-    return select(m.InsurancePolicy.unit_id).where(m.InsurancePolicy.insurer_id == insurer_id)
+    return _sub(m.InsurancePolicy.unit_id).where(m.InsurancePolicy.insurer_id == insurer_id)
 
 
 def records_of_agency(agency_id: int | None) -> Select[Any]:
-    return select(m.ServiceRecord.id).where(
+    return _sub(m.ServiceRecord.id).where(
         or_(
             m.ServiceRecord.agency_id == agency_id,
             m.ServiceRecord.responsible_agency_id == agency_id,
@@ -76,7 +83,7 @@ def _own_tenant(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[b
     if resource == "insured_unit":
         return entity.id.in_(units_of_tenant(tenant))  # type: ignore[no-any-return]
     if resource == "unit_confirmation":
-        own = select(m.ServiceRecord.id).where(m.ServiceRecord.insurer_id == tenant)
+        own = _sub(m.ServiceRecord.id).where(m.ServiceRecord.insurer_id == tenant)
         return entity.service_record_id.in_(own)  # type: ignore[no-any-return]
     if hasattr(entity, "insurer_id"):
         return entity.insurer_id == tenant  # type: ignore[no-any-return]
@@ -88,10 +95,10 @@ def _own_unit(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[boo
     if unit is None:
         return None
     if resource == "insurer":
-        insurers = select(m.InsurancePolicy.insurer_id).where(m.InsurancePolicy.unit_id == unit)
+        insurers = _sub(m.InsurancePolicy.insurer_id).where(m.InsurancePolicy.unit_id == unit)
         return entity.id.in_(insurers)  # type: ignore[no-any-return]
     if resource == "agency":
-        served = select(m.ServiceRecord.agency_id).where(m.ServiceRecord.unit_id == unit)
+        served = _sub(m.ServiceRecord.agency_id).where(m.ServiceRecord.unit_id == unit)
         return entity.id.in_(served)  # type: ignore[no-any-return]
     column = UNIT_ANCHORED.get(resource)
     if column is None:
@@ -109,10 +116,10 @@ def _assigned(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[boo
     if resource == "unit_confirmation":
         return entity.service_record_id.in_(records)  # type: ignore[no-any-return]
     if resource == "insured_unit":
-        units = select(m.ServiceRecord.unit_id).where(m.ServiceRecord.id.in_(records))
+        units = _sub(m.ServiceRecord.unit_id).where(m.ServiceRecord.id.in_(records))
         return entity.id.in_(units)  # type: ignore[no-any-return]
     if resource == "insurer":
-        insurers = select(m.ServiceRecord.insurer_id).where(m.ServiceRecord.id.in_(records))
+        insurers = _sub(m.ServiceRecord.insurer_id).where(m.ServiceRecord.id.in_(records))
         return entity.id.in_(insurers)  # type: ignore[no-any-return]
     if resource == "agency":
         return entity.id == agency  # type: ignore[no-any-return]
@@ -194,8 +201,10 @@ class Scope:
         parent = CHILDREN.get(resource)
         if parent is not None:
             foreign_key, parent_resource = parent
-            parent_model = getattr(m, _MODEL_NAMES[parent_resource])
-            visible = select(parent_model.id).where(self._where(parent_resource, parent_model))
+            # An alias: the statement around may join the parent table itself (statistics
+            # join follow_up to service_record), and must not mistake this for that join.
+            parent_row = aliased(getattr(m, _MODEL_NAMES[parent_resource]))
+            visible = _sub(parent_row.id).where(self._where(parent_resource, parent_row))
             condition: ColumnElement[bool] = getattr(entity, foreign_key).in_(visible)
             return condition
         return self._where(resource, entity)

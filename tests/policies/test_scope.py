@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import ExecutionResult
 
 from policies.enforcer import Decisions, default_rules
-from policies.resources import ScopeKind
+from policies.resources import Action, ScopeKind
 from policies.scope import Scope, supported
 from resolvers.context import RequestContext
 from services.identity import PUBLIC, Identity, RoleGrant
@@ -236,3 +236,41 @@ async def test_unit_contact_is_shown_to_its_regulator_and_insurer_only(demo: Asy
     if seen_by_agency is not None:  # only when the agency served this unit
         assert seen_by_agency["contactPhone"] is None
         assert "businessSecretNotes" in seen_by_agency["withheldFields"]
+
+
+async def test_statistics_follow_the_aggregate_right(demo: AsyncSession) -> None:
+    """A regulator's figures cover its jurisdiction (reference tables included in the right);
+    the public, which has no aggregate right on records, gets none."""
+    regulator = await _who(demo, "demo-regulator-gd")
+    below = select(RegionAncestor.region_code).where(RegionAncestor.ancestor_code == "440000")
+    delivered = await _count(
+        demo,
+        select(func.count())
+        .select_from(ServiceRecord)
+        .join(InsuredUnit, InsuredUnit.id == ServiceRecord.unit_id)
+        .where(InsuredUnit.region_code.in_(below), ServiceRecord.completed_at.is_not(None)),
+    )
+    query = """{ stats(groupBy: [REGION]) { groups { region { code } services { delivered } } } }"""
+
+    async def stats_as(identity: Identity) -> list[Any]:
+        scope = Scope(identity, DECISIONS.decide)
+        context = RequestContext(
+            request=None,  # type: ignore[arg-type]
+            response=None,  # type: ignore[arg-type]
+            session=demo,
+            identity=identity,
+            scope=scope,
+            mask=scope,
+            aggregate_scope=scope.for_action(Action.AGGREGATE),
+        )
+        result = await SCHEMA.execute(query, context_value=context)
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        groups: list[Any] = result.data["stats"]["groups"]
+        return groups
+
+    groups = await stats_as(regulator)
+    assert [g["region"]["code"] for g in groups] == ["440000"]
+    assert groups[0]["services"]["delivered"] == delivered > 0
+    public = await stats_as(PUBLIC)
+    assert sum(g["services"]["delivered"] for g in public) == 0

@@ -37,6 +37,9 @@ def _per_record(build: Build) -> Subquery:
             _latest(ConfirmationDecision.CONFIRMED).label("confirmed_id"),
             _latest(ConfirmationDecision.DISPUTED).label("disputed_id"),
         )
+        # The left side said outright: a scope's condition in the ON clause may mention other
+        # tables, and the ORM must not have to guess which FROM the join starts from.
+        .select_from(s)
         .outerjoin(FollowUp, (FollowUp.service_record_id == s.id) & scope.where(FollowUp))
         .outerjoin(
             UnitConfirmation,
