@@ -6,9 +6,9 @@ from contextlib import nullcontext
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 
 from resolvers.context import Info
+from resolvers.errors import graphql_error
 from schema import stats as gql
 from schema.ids import BadGlobalId, global_id, parse_int_id
 from services.errors import FieldError, InputError
@@ -16,18 +16,6 @@ from services.stats import Dimension, StatsFilterInput, StatsInput, compute_stat
 from services.stats_report import Deadline, Rate, StatsGroup, StatsReport
 from services.working_days import china_today
 from store.enums import RegionLevel
-
-
-def _refused(error: InputError) -> GraphQLError:
-    """Readable through the error masking: the stable code and every field at fault."""
-    return GraphQLError(
-        error.message_en,
-        extensions={
-            "code": error.code,
-            "messageZh": error.message_zh,
-            "errors": [e.as_dict() for e in error.errors],
-        },
-    )
 
 
 def _insurer_ids(values: list[strawberry.ID]) -> list[int]:
@@ -163,7 +151,7 @@ async def stats(
         async with getattr(context, "db_lock", None) or nullcontext():
             report = await compute_stats(context.session, data, today=china_today(), scope=scope)
     except InputError as error:
-        raise _refused(error) from error
+        raise graphql_error(error) from error
     return _result(report)
 
 

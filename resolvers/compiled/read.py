@@ -13,17 +13,13 @@ from resolvers.compiled.execution import Precompleted
 from resolvers.compiled.selection import TreeBuilder, _unwrap
 from resolvers.compiled.types import TYPES
 from resolvers.context import Info
+from resolvers.errors import graphql_error
 from schema.ids import BadGlobalId, parse_global_id
 from schema.types.common import Connection, Node
 from schema.types.fields import DEFAULT_PAGE_DOC
 from schema.types.filters import ORDERS
 from services.errors import DomainError
 from services.reading import read_connection, read_object
-
-
-def graphql_error(exc: DomainError) -> GraphQLError:
-    """A refused read, with its stable code and both languages (never masked)."""
-    return GraphQLError(exc.message_en, extensions={"code": exc.code, "messageZh": exc.message_zh})
 
 
 def _builder(info: Info) -> TreeBuilder:
