@@ -21,6 +21,7 @@ from policies.identity import Identity, RoleGrant
 from policies.resources import CHILDREN, UNIT_ANCHORED, Action, ScopeKind
 from store import models as m
 from store.enums import Role
+from store.repositories.region import regions_within
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,10 @@ def _resource(entity: Any) -> str:
 
 
 def units_in_jurisdiction(grant: RoleGrant) -> Select[Any]:
-    below = _sub(m.RegionAncestor.region_code).where(
-        m.RegionAncestor.ancestor_code == grant.region_code
+    assert grant.region_code is not None
+    units = _sub(m.InsuredUnit.id).where(
+        m.InsuredUnit.region_code.in_(regions_within(grant.region_code))
     )
-    units = _sub(m.InsuredUnit.id).where(m.InsuredUnit.region_code.in_(below))
     if grant.industry_codes:
         units = units.where(m.InsuredUnit.industry_code.in_(grant.industry_codes))
     return units

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -12,10 +12,6 @@ T = TypeVar("T")
 
 class NotCompiled(RuntimeError):
     """A compiled field was resolved by graphql-core: the compiled executor was bypassed."""
-
-
-def compiled(*_: Any, **__: Any) -> Any:
-    raise NotCompiled("this field is resolved by the read compiler, never field by field")
 
 
 @strawberry.interface(description="可按全局 ID 读取的对象 / an object readable by its global id")

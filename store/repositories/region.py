@@ -11,6 +11,16 @@ from store.models.region_ancestor import RegionAncestor
 from store.repositories.base import Repository
 
 
+def regions_within(code: str) -> Select[str]:
+    """Codes of ``code`` and every region below it: one closure lookup, never digit prefixes
+    (419001 lies under 410000). Never correlated, so any statement may embed it."""
+    return (
+        select(RegionAncestor.region_code)
+        .where(RegionAncestor.ancestor_code == code)
+        .correlate(None)
+    )
+
+
 class RegionRepository(Repository[Region]):
     model = Region
 

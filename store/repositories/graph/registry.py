@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, exists, select
 
 from store import models as m
 from store.base import Base
+from store.repositories.region import regions_within
 
 FilterFn = Callable[[Any, Any], ColumnElement[bool]]  # (aliased entity, value) → condition
 
@@ -59,8 +60,7 @@ class Entity:
 
 def in_jurisdiction(region_column: Any, code: str) -> ColumnElement[bool]:
     """Regions at or below ``code``, through the closure table — never string prefixes."""
-    below = select(m.RegionAncestor.region_code).where(m.RegionAncestor.ancestor_code == code)
-    return region_column.in_(below)  # type: ignore[no-any-return]
+    return region_column.in_(regions_within(code))  # type: ignore[no-any-return]
 
 
 def unit_where(unit_column: Any, condition: ColumnElement[bool]) -> ColumnElement[bool]:
