@@ -37,8 +37,9 @@ postgres:  ## start (installing if needed) the PostgreSQL the tests use
 postgres-stop:
 	deploy/postgres.sh stop
 
-test: install lint  ## the whole suite on SQLite and PostgreSQL (starts PostgreSQL)
-	ANZEXIAN_TEST_PG_URL="$$(deploy/postgres.sh start)" $(BIN)/pytest $(PYTEST_ARGS)
+test: install lint  ## the whole suite on SQLite and PostgreSQL, FTS5 and OpenSearch (starts both servers)
+	pg="$$(deploy/postgres.sh start)" && os="$$(deploy/opensearch.sh start)" && \
+	ANZEXIAN_TEST_PG_URL="$$pg" ANZEXIAN_TEST_OPENSEARCH_URL="$$os" $(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install  ## the suite on SQLite only, for quick local runs (never in CI)
 	$(BIN)/pytest $(PYTEST_ARGS)

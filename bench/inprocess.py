@@ -4,9 +4,9 @@ The HTTP server under load runs in another process, where statements cannot be s
 ``pg_stat_statements`` (a ``shared_preload_libraries`` restart of the shared test cluster).
 So statements per request are counted here: the same ``create_app`` and settings, driven by
 ``httpx.ASGITransport``, with a ``before_cursor_execute`` listener on the app's engine. It sees
-every statement SQLAlchemy sends; it does not see the driver's own round trips (the
-``pool_pre_ping`` probe, BEGIN/COMMIT), which the harness counts on the server instead
-(``pg_stat_database`` transactions per request).
+every statement SQLAlchemy sends; it does not see the driver's own round trips (BEGIN and
+COMMIT, and the ``pool_pre_ping`` probe when the engine has one), which ``round_trips``
+estimates from the transactions and checkouts it sees.
 """
 
 from __future__ import annotations
@@ -46,13 +46,15 @@ class Captured:
     statements: tuple[tuple[str, Any], ...]
     transactions: int
     checkouts: int
+    pre_ping: bool  # the engine probes each checkout (store/database.py no longer does)
 
     @property
     def round_trips(self) -> int:
         """Estimated round trips to PostgreSQL: each statement (prepared statements cached),
-        BEGIN and COMMIT of each transaction, and the pre-ping of each checkout, which
-        asyncpg sends as BEGIN, an empty query and ROLLBACK."""
-        return len(self.statements) + 2 * self.transactions + 3 * self.checkouts
+        BEGIN and COMMIT of each transaction, and the pre-ping of each checkout when the
+        engine has one, which asyncpg sends as BEGIN, an empty query and ROLLBACK."""
+        probes = 3 * self.checkouts if self.pre_ping else 0
+        return len(self.statements) + 2 * self.transactions + probes
 
 
 class InProcessGateway:
@@ -89,8 +91,14 @@ class InProcessGateway:
         self.recorded.clear()
         response = await self.client.post(path, content=body, headers=headers)
         r = self.recorded
+        pre_ping = bool(getattr(self.engine.sync_engine.pool, "_pre_ping", False))
         return Captured(
-            response.status_code, response.content, tuple(r.statements), r.transactions, r.checkouts
+            response.status_code,
+            response.content,
+            tuple(r.statements),
+            r.transactions,
+            r.checkouts,
+            pre_ping,
         )
 
     async def close(self) -> None:

@@ -135,6 +135,7 @@ def _cursor(text: str | None) -> tuple[datetime | None, int | None]:
 def _page(body: dict[str, Any]) -> dict[str, Any]:
     after_at, after_id = _cursor(body.get("after"))
     return {
+        "jurisdiction": body["jurisdiction"],
         "region": body["region"],
         "first": int(body["first"]),
         "after_at": after_at,
@@ -143,15 +144,19 @@ def _page(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stats_range(body: dict[str, Any]) -> dict[str, Any]:
-    return {"from_day": date.fromisoformat(body["from"]), "to_day": date.fromisoformat(body["to"])}
+    return {
+        "from_day": date.fromisoformat(body["from"]),
+        "to_day": date.fromisoformat(body["to"]),
+        "jurisdiction": body["jurisdiction"],
+    }
 
 
 def _stats_region(body: dict[str, Any]) -> dict[str, Any]:
-    return {"region": body["region"]}
+    return {"region": body["region"], "jurisdiction": body["jurisdiction"]}
 
 
 BINDERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "point": lambda body: {"id": int(body["id"])},
+    "point": lambda body: {"id": int(body["id"]), "jurisdiction": body["jurisdiction"]},
     "page100": _page,
     "page1000": _page,
     "page_deep": _page,

@@ -9,8 +9,13 @@ from typing import Any
 
 import asyncpg
 
-REGION = "440000"  # 广东省: the regulator demo-regulator-gd's jurisdiction
-POINT_ID = 600_000  # a service record of the bench data set
+REGION = "440000"  # 广东省: the region the pages filter on
+# The reader's scope (demo-regulator-gd's role binding): the gateway applies it to every
+# read, so the limit's SQL for the reads carries the same condition.
+JURISDICTION = "440000"
+# A service record of the bench data set inside the reader's jurisdiction (440513, Shantou):
+# since reads carry the regulator's scope, the first results' 600,000 (Guizhou) reads as null.
+POINT_ID = 600_271
 # The deep keyset page: the cursor of this row (1-based) of the Guangdong list. Guangdong
 # holds 52,192 records of which 48,667 are completed (bench seed 1): there is no row 99,900,
 # and from row 48,668 on the sort key is NULL. So the deepest full page with a timestamp
@@ -129,14 +134,14 @@ async def deep_cursor(database_url: str) -> str:
 
 
 def operations(cursor: str) -> list[Operation]:
-    page = {"region": REGION}
+    page = {"region": REGION, "jurisdiction": JURISDICTION}
     return [
         Operation(
             "point",
             "(1) point lookup: a service record with its unit and insurer",
             _POINT,
             {"id": f"ServiceRecord:{POINT_ID}"},
-            {"id": POINT_ID},
+            {"id": POINT_ID, "jurisdiction": JURISDICTION},
             goal=2.0,
         ),
         Operation(
@@ -171,7 +176,7 @@ def operations(cursor: str) -> list[Operation]:
             "(5) stats: province x industry, 2025",
             _STATS_REGION_INDUSTRY,
             {"from": STATS_FROM, "to": STATS_TO},
-            {"from": STATS_FROM, "to": STATS_TO},
+            {"from": STATS_FROM, "to": STATS_TO, "jurisdiction": JURISDICTION},
             slow=True,
             goal=1.15,
         ),
@@ -180,7 +185,7 @@ def operations(cursor: str) -> list[Operation]:
             "(6) stats: insurer league table inside Guangdong (all time)",
             _STATS_INSURER_LEAGUE,
             {"region": REGION},
-            {"region": REGION},
+            {"region": REGION, "jurisdiction": JURISDICTION},
             slow=True,
             goal=1.15,
         ),

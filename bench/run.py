@@ -48,7 +48,10 @@ from bench.operations import Operation, deep_cursor, operations  # noqa: E402
 BENCH_URL = "postgresql+asyncpg://anzexian:anzexian@127.0.0.1:5432/anzexian_bench"
 READER = "demo-regulator-gd"  # reads carry a regulator's token, as a regulator's client would
 UPLOADER = "demo-insurer-picc"
-PORTS = {"gateway": 18091, "limit": 18092, "upload_gateway": 18093}
+# Another tree's harness on the same machine would use the same ports: BENCH_PORT_BASE moves
+# them (start_server refuses a port something else already answers on).
+_BASE = int(os.environ.get("BENCH_PORT_BASE", "18091"))
+PORTS = {"gateway": _BASE, "limit": _BASE + 1, "upload_gateway": _BASE + 2}
 CONCURRENCY = (1, 4, 16)
 SLOW_REQUESTS = {1: 2, 4: 4, 16: 16}  # requests per slow (stats) measurement
 SETTLE_LIMIT_S = 120
@@ -90,6 +93,9 @@ def start_server(name: str, factory: str, port: int, env: dict[str, str], logs: 
         *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
         *("--log-level", "warning", "--no-access-log"),
     ]
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:  # it would measure that server instead
+            raise RuntimeError(f"port {port} is taken (another bench?); set BENCH_PORT_BASE")
     out = (logs / f"{name}.log").open("wb")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -279,11 +285,14 @@ def count_of(captured: Captured) -> dict[str, Any]:
     auth = sum(
         1 for s, _ in captured.statements if "FROM principal" in s or "FROM role_binding" in s
     )
+    # The request's statement timeout (resolvers/limits/timeout.py): a SET LOCAL, not a read.
+    timeout = sum(1 for s, _ in captured.statements if "set_config('statement_timeout'" in s)
     return {
         "status": captured.status,
         "statements": len(captured.statements),
         "auth_statements": auth,
-        "work_statements": len(captured.statements) - auth,
+        "timeout_statements": timeout,
+        "work_statements": len(captured.statements) - auth - timeout,
         "transactions": captured.transactions,
         "checkouts": captured.checkouts,
         "round_trips": captured.round_trips,
@@ -569,7 +578,8 @@ def read_table(result: OpResult) -> list[str]:
     st = result.statements.get("gateway", {})
     rows.append(
         f"| SQL statements per request | {st.get('statements')} "
-        f"({st.get('auth_statements')} auth + {st.get('work_statements')} read) | 1 | |"
+        f"({st.get('auth_statements')} auth + {st.get('timeout_statements', 0)} timeout + "
+        f"{st.get('work_statements')} read) | 1 | |"
     )
     rows.append(f"| round trips to PostgreSQL per request (est.) | {st.get('round_trips')} | 1 | |")
     rows.append(

@@ -12,7 +12,8 @@ from store.repositories.policy_rule import PolicyRuleRepository
 
 
 class PolicyRuleAdapter(AsyncAdapter):  # type: ignore[misc]
-    """Loads and saves ``p`` rules; each write is its own committed transaction."""
+    """Loads and saves ``p`` rules; each write is its own committed transaction, and bumps
+    ``auth_version`` in it (the repository does) so every server process reloads."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -44,4 +45,4 @@ class PolicyRuleAdapter(AsyncAdapter):  # type: ignore[misc]
     async def remove_filtered_policy(
         self, sec: str, ptype: str, field_index: int, *field_values: str
     ) -> bool:
-        raise NotImplementedError("edit rules one by one (anzexian policy add/remove)")
+        raise NotImplementedError("edit rules one by one (anzexian policy grant/revoke)")

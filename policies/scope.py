@@ -10,7 +10,7 @@ single item outside the scope reads as absent ("not found", never "forbidden").
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
 from sqlalchemy.orm import aliased
 
 from policies.identity import Identity, RoleGrant
-from policies.resources import CHILDREN, UNIT_ANCHORED, Action, ScopeKind
+from policies.resources import CHILDREN, UNIT_ANCHORED, UNIT_SUBJECTS, Action, ScopeKind
 from store import models as m
 from store.enums import Role
 from store.repositories.region import regions_within
@@ -63,10 +63,18 @@ def records_of_agency(agency_id: int | None) -> Select[Any]:
 
 def _anchored_units(resource: str, entity: Any, units: Select[Any]) -> ColumnElement[bool] | None:
     column = UNIT_ANCHORED.get(resource)
-    if column is None:
+    if column is not None:
+        condition: ColumnElement[bool] = getattr(entity, column).in_(units)
+        return condition
+    subjects = UNIT_SUBJECTS.get(resource)
+    if subjects is None:
         return None
-    condition: ColumnElement[bool] = getattr(entity, column).in_(units)
-    return condition
+    # About several units (an audit entry): in scope when any of them is.
+    table, key, unit_column = subjects
+    listed = getattr(m, _MODEL_NAMES[table])
+    named = _sub(getattr(listed, key)).where(getattr(listed, unit_column).in_(units))
+    about: ColumnElement[bool] = entity.id.in_(named)
+    return about
 
 
 def _jurisdiction(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
@@ -163,10 +171,45 @@ def kind_condition(
     return built
 
 
+def anchored(
+    grant_kinds: Iterable[tuple[RoleGrant, ScopeKind]], anchor: str, entity: Any
+) -> ColumnElement[bool]:
+    """The rows of ``anchor`` (``entity``) inside the scope kinds granted on another
+    resource: e.g. the insured units whose audit entries a regulator may read are the units
+    of its jurisdiction, and every unit for an admin (``grant_kinds`` of ``Scope``)."""
+    parts = [kind_condition(kind, anchor, entity, grant) for grant, kind in grant_kinds]
+    if not parts:
+        return false()
+    return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+def unit_of(entity: Any) -> ColumnElement[Any] | None:
+    """The insured unit a row of ``entity`` is about, as SQL correlated to that row; None
+    for rows about no unit. The paths are the scopes' own: the unit column of
+    ``UNIT_ANCHORED``, or the parent's through ``CHILDREN`` (a hazard's record's unit)."""
+    resource = _resource(entity)
+    column = UNIT_ANCHORED.get(resource)
+    if column is not None:
+        unit: ColumnElement[Any] = getattr(entity, column)
+        return unit
+    parent = CHILDREN.get(resource)
+    if parent is None or parent[1] not in UNIT_ANCHORED:
+        return None
+    foreign_key, parent_resource = parent
+    parent_row = aliased(getattr(m, _MODEL_NAMES[parent_resource]))
+    return (
+        select(getattr(parent_row, UNIT_ANCHORED[parent_resource]))
+        .where(parent_row.id == getattr(entity, foreign_key))
+        .scalar_subquery()
+    )
+
+
 def supported(kind: ScopeKind, resource: str) -> bool:
     """Whether ``kind`` means something for ``resource`` (for the policy's own test)."""
-    if kind is ScopeKind.ALL or resource in CHILDREN:
+    if kind is ScopeKind.ALL:
         return True
+    # A child's rule is judged on its parent's row (Scope.where).
+    resource = CHILDREN.get(resource, ("", resource))[1]
     entity = getattr(m, _MODEL_NAMES[resource])
     grant = RoleGrant(role=Role.REGULATOR, region_code="0", insurer_id=0, unit_id=0, agency_id=0)
     return _BUILDERS[kind](resource, entity, grant) is not None
@@ -197,6 +240,13 @@ class Scope:
     def for_action(self, action: Action) -> Scope:
         return Scope(self.identity, self.decide, action, self._cache)
 
+    @property
+    def plan_key(self) -> tuple[object, ...]:
+        """Everything ``where``, ``unmasked`` and ``always_masked`` depend on: equal keys build
+        equal SQL, so a compiled read may be reused (store/repositories/graph/plans.py).
+        ``decide`` is the loaded policy's method: a reloaded policy is another key."""
+        return (type(self).__name__, self.action, self.identity.grants, self.decide)
+
     def where(self, entity: Any) -> ColumnElement[bool]:
         resource = _resource(entity)
         parent = CHILDREN.get(resource)
@@ -205,17 +255,45 @@ class Scope:
             # An alias: the statement around may join the parent table itself (statistics
             # join follow_up to service_record), and must not mistake this for that join.
             parent_row = aliased(getattr(m, _MODEL_NAMES[parent_resource]))
-            visible = _sub(parent_row.id).where(self._where(parent_resource, parent_row))
+            # The child's own right, bounded through the parent's anchor, for reads as for
+            # writes: a write may add a follow-up to a record it may not change, and a read
+            # of a child the policy does not name finds nothing (no row, no access; issue 4's
+            # matrix caught units reading the qualifications of agencies that served them).
+            on_parent = self._where(resource, parent_row, anchor=parent_resource)
+            visible = _sub(parent_row.id).where(on_parent)
             condition: ColumnElement[bool] = getattr(entity, foreign_key).in_(visible)
             return condition
         return self._where(resource, entity)
 
-    def _where(self, resource: str, entity: Any) -> ColumnElement[bool]:
+    def allows(self, resource: str) -> bool:
+        """Whether any grant may take this action on ``resource`` at all (before any row)."""
+        return bool(self.grant_kinds(resource))
+
+    def grant_kinds(self, resource: str) -> list[tuple[RoleGrant, ScopeKind]]:
+        return [
+            (grant, kind)
+            for grant in self.identity.grants
+            for kind in self._kinds(grant.role.value, resource)
+            if kind is not None
+        ]
+
+    def _kinds(self, role: str, resource: str) -> list[ScopeKind | None]:
+        if self.action is Action.REFER:
+            # What a principal may read it may also name; ``refer`` only widens that.
+            return [
+                self._kind(role, resource, Action.READ),
+                self._kind(role, resource, self.action),
+            ]
+        return [self._kind(role, resource, self.action)]
+
+    def _where(
+        self, resource: str, entity: Any, *, anchor: str | None = None
+    ) -> ColumnElement[bool]:
         parts = []
         for grant in self.identity.grants:
-            kind = self._kind(grant.role.value, resource, self.action)
-            if kind is not None:
-                parts.append(kind_condition(kind, resource, entity, grant))
+            for kind in self._kinds(grant.role.value, resource):
+                if kind is not None:
+                    parts.append(kind_condition(kind, anchor or resource, entity, grant))
         if not parts:
             return false()
         return parts[0] if len(parts) == 1 else or_(*parts)

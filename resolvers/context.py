@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,8 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as _Info
 
+from services.audit import AuditSink, OperationAudit
 from services.identity import Identity
-from services.reading import EVERYTHING, NO_MASK, FieldMask, RowScope
+from services.reading import EVERYTHING, NO_MASK, FieldMask, RowScope, RowsSeen
+from services.search import SearchBackend
+from services.write_access import NO_ACCESS, Access
 
 
 @dataclass
@@ -23,8 +27,23 @@ class RequestContext:
     scope: RowScope = EVERYTHING  # rows the identity may read (policies/scope.py)
     mask: FieldMask = NO_MASK  # protected columns it may see (R-4.2-privacy)
     aggregate_scope: RowScope = EVERYTHING  # rows its statistics may count
+    access: Access = NO_ACCESS  # what it may write (services/write_access.py); none by default
     # graphql-core runs sibling root fields concurrently; one AsyncSession must not be.
     db_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The audit log (services/audit.py): the server's writer, and what this operation returned.
+    # Without a writer (schema-level tests, tools) nothing is collected or computed for it.
+    audit_log: AuditSink | None = None
+    audit: OperationAudit = field(default_factory=OperationAudit)
+    # The HTTP view writes the response with orjson (server/json_codec.py): compiled reads
+    # then return the database's JSON text (JsonText), neither parsed nor re-serialized.
+    # Schema-level callers keep parsed values in ``result.data``.
+    json_text: bool = False
+    # The full-text search backend of the process (services/search.py); None: not configured.
+    search: SearchBackend | None = None
+
+    def audit_reads(self, type_name: str) -> Callable[[RowsSeen], None] | None:
+        """The recorder of a compiled read's root rows, or None when nothing is audited."""
+        return None if self.audit_log is None else self.audit.reads(type_name)
 
 
 Info = _Info[RequestContext, None]

@@ -16,10 +16,13 @@ from strawberry.tools import merge_types
 
 from resolvers import limits, mutations, vocabulary
 from resolvers import viewer as viewer_resolvers
+from resolvers.audit import AuditQuery
+from resolvers.audit_trail import AuditTrail
 from resolvers.compiled.execution import CompiledExecutionContext
 from resolvers.compiled.root import RECORD_TYPES, RecordQuery
 from resolvers.limits import OperationLimits
 from resolvers.masking import mask_errors
+from resolvers.search import SearchQuery
 from resolvers.stats import StatsQuery
 from resolvers.transaction import RequestTransaction
 from schema.scalars import SCALAR_MAP
@@ -38,7 +41,7 @@ class CoreQuery:
     )
 
 
-QUERY_PARTS: tuple[type, ...] = (CoreQuery, RecordQuery, StatsQuery)
+QUERY_PARTS: tuple[type, ...] = (CoreQuery, RecordQuery, StatsQuery, AuditQuery, SearchQuery)
 MUTATION_PARTS: tuple[type, ...] = (*mutations.PARTS,)
 
 Query = merge_types("Query", QUERY_PARTS)
@@ -61,7 +64,9 @@ def build_schema(operation_limits: OperationLimits | None = None) -> strawberry.
         # Order matters: RequestTransaction exits first (commit or roll back), then
         # MaskErrors masks whatever went wrong, a failed commit included (resolvers.masking).
         # Factories, not instances: each request gets its own (an instance would be shared).
-        extensions=[mask_errors, RequestTransaction, *guards],
+        # AuditTrail sits before RequestTransaction so it exits after it: it records what
+        # the transaction kept (resolvers.audit_trail).
+        extensions=[mask_errors, AuditTrail, RequestTransaction, *guards],
         # Decimal as a string that refuses JSON floats (money, ratios).
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         types=RECORD_TYPES,

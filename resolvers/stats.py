@@ -1,4 +1,5 @@
-"""The ``stats`` root field: parse the arguments, call ``services.stats``, map the report."""
+"""The ``stats`` root field: parse the arguments, call ``services.stats``, hand graphql-core
+the report already in the selection's shape."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from contextlib import nullcontext
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLNonNull, GraphQLObjectType
 
-from resolvers.context import Info
+from resolvers.compiled.execution import Precompleted
+from resolvers.compiled.selection import TreeBuilder
+from resolvers.context import Info, RequestContext
 from resolvers.errors import graphql_error
+from resolvers.stats_selection import Projection
 from schema import stats as gql
 from schema.ids import BadGlobalId, global_id, parse_int_id
 from services.errors import FieldError, InputError
@@ -57,83 +62,111 @@ def _input(
     )
 
 
-def _rate(rate: Rate) -> gql.StatsRate:
-    return gql.StatsRate(numerator=rate.numerator, denominator=rate.denominator, ratio=rate.ratio)
+# The report as plain values keyed by the schema's field names (schema/stats.py), for
+# ``Projection``; tests/resolvers/test_stats_query.py checks every field is there.
+Tree = dict[str, Any]
 
 
-def _deadline(d: Deadline) -> gql.StatsDeadline:
-    return gql.StatsDeadline(
-        rule=d.rule,
-        working_days=d.working_days,
-        on_time=d.on_time,
-        late=d.late,
-        overdue=d.overdue,
-        pending=d.pending,
-        unknown_deadline=d.unknown,
-        on_time_rate=_rate(d.on_time_rate),
-    )
+def _rate(rate: Rate) -> Tree:
+    return {"numerator": rate.numerator, "denominator": rate.denominator, "ratio": rate.ratio}
 
 
-def _group(g: StatsGroup) -> gql.StatsGroup:
+def _deadline(d: Deadline) -> Tree:
+    return {
+        "rule": d.rule,
+        "workingDays": d.working_days,
+        "onTime": d.on_time,
+        "late": d.late,
+        "overdue": d.overdue,
+        "pending": d.pending,
+        "unknownDeadline": d.unknown,
+        "onTimeRate": _rate(d.on_time_rate),
+    }
+
+
+def _keys(g: StatsGroup) -> Tree:
+    region, industry, insurer = g.region, g.industry, g.insurer
+    return {
+        "region": None
+        if region is None
+        else {"code": region.code, "name": region.name, "level": region.level},
+        "industry": None
+        if industry is None
+        else {"code": str(industry.key), "name": industry.name},
+        "insurer": None
+        if insurer is None
+        else {"id": global_id("Insurer", insurer.key), "name": insurer.name},
+        "year": g.year,
+        "category": g.category,
+    }
+
+
+def _group(g: StatsGroup) -> Tree:
     s, sat, a, c, h = g.services, g.satisfaction, g.archive, g.complaints, g.major_hazards
-    return gql.StatsGroup(
-        region=gql.StatsRegion(code=g.region.code, name=g.region.name, level=g.region.level)
-        if g.region
-        else None,
-        industry=gql.StatsIndustry(code=str(g.industry.key), name=g.industry.name)
-        if g.industry
-        else None,
-        insurer=gql.StatsInsurer(
-            id=strawberry.ID(global_id("Insurer", g.insurer.key)), name=g.insurer.name
-        )
-        if g.insurer
-        else None,
-        year=g.year,
-        category=g.category,
-        units_covered=g.units_covered,
-        services=gql.StatsServices(
-            delivered=s.delivered,
-            by_category=[gql.StatsCategoryCount(category=k, count=n) for k, n in s.by_category],
-        ),
-        satisfaction=gql.StatsSatisfaction(
-            responses=sat.responses,
-            score_sum=sat.score_sum,
-            average=sat.average,
-            distribution=[gql.StatsScoreCount(score=k, count=n) for k, n in sat.distribution],
-        ),
-        follow_up=_deadline(g.follow_up),
-        archive=gql.StatsArchive(
-            confirmed=a.confirmed,
-            disputed=a.disputed,
-            unconfirmed=a.unconfirmed,
-            confirmed_rate=_rate(a.confirmed_rate),
-            organised=_deadline(a.organised),
-        ),
-        complaints=gql.StatsComplaints(
-            filed=c.filed,
-            answered=c.answered,
-            answered_rate=_rate(c.answered_rate),
-            needing_verification=c.needing_verification,
-            answer=_deadline(c.answer),
-            verified_answer=_deadline(c.verified_answer),
-        ),
-        fees=gql.StatsFees(
-            income=g.fees.income, expenditure=g.fees.expenditure, balance=g.fees.balance
-        ),
-        major_hazards=gql.StatsMajorHazards(
-            found=h.found, told=h.told, untold=h.untold, told_rate=_rate(h.told_rate)
-        ),
-    )
+    return _keys(g) | {
+        "unitsCovered": g.units_covered,
+        "services": {
+            "delivered": s.delivered,
+            "byCategory": [{"category": k, "count": n} for k, n in s.by_category],
+        },
+        "satisfaction": {
+            "responses": sat.responses,
+            "scoreSum": sat.score_sum,
+            "average": sat.average,
+            "distribution": [{"score": k, "count": n} for k, n in sat.distribution],
+        },
+        "followUp": _deadline(g.follow_up),
+        "archive": {
+            "confirmed": a.confirmed,
+            "disputed": a.disputed,
+            "unconfirmed": a.unconfirmed,
+            "confirmedRate": _rate(a.confirmed_rate),
+            "organised": _deadline(a.organised),
+        },
+        "complaints": {
+            "filed": c.filed,
+            "answered": c.answered,
+            "answeredRate": _rate(c.answered_rate),
+            "needingVerification": c.needing_verification,
+            "answer": _deadline(c.answer),
+            "verifiedAnswer": _deadline(c.verified_answer),
+        },
+        "fees": {
+            "income": g.fees.income,
+            "expenditure": g.fees.expenditure,
+            "balance": g.fees.balance,
+        },
+        "majorHazards": {
+            "found": h.found,
+            "told": h.told,
+            "untold": h.untold,
+            "toldRate": _rate(h.told_rate),
+        },
+    }
 
 
-def _result(report: StatsReport) -> gql.StatsResult:
-    return gql.StatsResult(
-        group_by=list(report.group_by),
-        region_level=report.region_level,
-        rules_version=report.rules_version,
-        as_of=report.as_of,
-        groups=[_group(g) for g in report.groups],
-    )
+def report_tree(report: StatsReport) -> Tree:
+    return {
+        "groupBy": list(report.group_by),
+        "regionLevel": report.region_level,
+        "rulesVersion": report.rules_version,
+        "asOf": report.as_of,
+        "groups": [_group(g) for g in report.groups],
+    }
+
+
+def _completed(info: Info, report: StatsReport) -> Any:
+    """The result as the selection asks for it, already complete: graphql-core does not walk
+    the groups field by field (``resolvers/stats_selection.py``)."""
+    raw = info._raw_info
+    return_type = raw.return_type
+    while isinstance(return_type, GraphQLNonNull):
+        return_type = return_type.of_type
+    assert isinstance(return_type, GraphQLObjectType)
+    # strawberry hands resolvers the plain dict of coerced variables
+    variables: dict[str, Any] = raw.variable_values  # type: ignore[assignment]
+    projection = Projection(TreeBuilder(raw.schema, raw.fragments, variables))
+    return Precompleted(projection.object(return_type, list(raw.field_nodes), report_tree(report)))
 
 
 async def stats(
@@ -152,7 +185,10 @@ async def stats(
             report = await compute_stats(context.session, data, today=china_today(), scope=scope)
     except InputError as error:
         raise graphql_error(error) from error
-    return _result(report)
+    if isinstance(context, RequestContext):  # the audit log: figures, so a count, no ids
+        context.audit.aggregated(len(report.groups))
+    # Already complete (``_completed``): the annotation names the schema's type.
+    return _completed(info, report)  # type: ignore[no-any-return]
 
 
 @strawberry.type

@@ -42,3 +42,16 @@ class Conflict:
     code: str
     message_zh: str
     message_en: str
+
+
+@strawberry.type(
+    description="无权写入：策略不允许此操作，或写入的数据不在权限范围内；未写入任何数据 / "
+    "refused by the access policy: the action is not granted, or what it would write lies "
+    "outside the caller's scope; nothing was written"
+)
+class Forbidden:
+    code: str = strawberry.field(
+        description="FORBIDDEN 或 OUT_OF_SCOPE / FORBIDDEN or OUT_OF_SCOPE"
+    )
+    message_zh: str
+    message_en: str

@@ -14,6 +14,7 @@ import strawberry
 from store.enums import (
     AgencyKind,
     AgencyStatus,
+    AuditOperationKind,
     ComplaintStatus,
     ConfirmationDecision,
     EvaluationMethod,
@@ -49,6 +50,7 @@ _ENUMS: tuple[tuple[Any, str], ...] = (
     (EvaluationStatus, "评估报告状态 / evaluation report state (R-8.2-publication)"),
     (ImprovementSource, "问题来源 / where a problem was found (R-8.3-improvement)"),
     (ImprovementStatus, "改进进度 / progress of an improvement measure (R-8.3-improvement)"),
+    (AuditOperationKind, "审计日志操作类别 / kind of operation an audit log entry records"),
 )
 
 for _enum, _description in _ENUMS:
@@ -57,6 +59,7 @@ for _enum, _description in _ENUMS:
 __all__ = [
     "AgencyKind",
     "AgencyStatus",
+    "AuditOperationKind",
     "ComplaintStatus",
     "ConfirmationDecision",
     "EvaluationMethod",

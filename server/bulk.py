@@ -3,15 +3,22 @@ work, the request owns the transaction (commit on acceptance, roll back otherwis
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server.auth import AuthenticationFailed, Authenticator
 from server.credentials import has_credential
+from server.limits import RateLimiter, Refused
 from server.settings import Settings
+from services.audit import AuditSink, upload_entry
 from services.bulk import KINDS, BodyTooLarge, Limits, Refusal, Uploader, UploadPermit, ingest
 from services.bulk.replay import key_refusal
+from services.identity import Identity
+from services.write_access import Access
 
 MEDIA_TYPE = "application/x-ndjson"
 
@@ -22,9 +29,17 @@ class BulkUpload:
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
         authenticator: Authenticator,
+        access_of: Callable[[Identity], Awaitable[Access]],
+        audit_log: AuditSink | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
+        # The GraphQL endpoint's limiter: one bucket per principal across both endpoints,
+        # so uploads cannot be used to go around the rate of a principal's role.
+        self.rate_limiter = rate_limiter
+        self.audit_log = audit_log  # the audit log's writer (server/audit_writer.py)
         self.sessions = sessions
         self.authenticator = authenticator
+        self.access_of = access_of  # the policy's answer for an identity (server/app.py)
         self.limits = Limits(max_body_bytes=settings.bulk_max_bytes)
         self.settings = settings
 
@@ -39,9 +54,17 @@ class BulkUpload:
                 identity = await self.authenticator.authenticate(request)
             except AuthenticationFailed as failed:
                 return _refused(Refusal(401, "UNAUTHENTICATED", failed.reason_zh, failed.reason_en))
-            permit = UploadPermit.of(identity)
+            if self.rate_limiter is not None:
+                try:
+                    self.rate_limiter.admit(
+                        identity, request.client.host if request.client else None
+                    )
+                except Refused as refused:
+                    return _rate_limited(refused)
+            permit = UploadPermit.of(await self.access_of(identity), kind.model.__tablename__)
             if permit is None:
                 return _refused(_forbidden())
+            at = datetime.now(UTC)
             try:
                 outcome = await ingest(
                     session,
@@ -58,6 +81,10 @@ class BulkUpload:
                 await session.commit()
             else:
                 await session.rollback()
+        if self.audit_log is not None:  # after the commit: outside the upload's transaction
+            created = outcome.tally.created if outcome.accepted else 0
+            entry = upload_entry(identity, at=at, operation=kind.operation, created=created)
+            await self.audit_log.submit(entry)
         return JSONResponse(outcome.as_dict(), status_code=outcome.status)
 
     def _refuse_early(self, request: Request) -> Refusal | None:
@@ -99,9 +126,15 @@ def _forbidden() -> Refusal:
     return Refusal(
         403,
         "FORBIDDEN",
-        "只有保险机构或管理员可以批量上传",
-        "only insurers (and admins) upload in bulk",
+        "访问策略不允许您批量上传此类数据（只有保险机构为本机构上传）",
+        "the access policy does not let you upload this kind of data (insurers upload their own)",
     )
+
+
+def _rate_limited(refused: Refused) -> JSONResponse:
+    """429 in the upload's own answer shape, with the limiter's Retry-After."""
+    refusal = Refusal(refused.status, refused.code, refused.message_zh, refused.message_en)
+    return JSONResponse(refusal.as_dict(), status_code=refusal.status, headers=refused.headers)
 
 
 def _too_large(limit: int) -> Refusal:

@@ -1,4 +1,5 @@
-"""``anzexian``: the operator's command line (migrate, seed, serve, demo, token, schema)."""
+"""``anzexian``: the operator's command line (migrate, seed, serve, demo, token, policy,
+schema)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from typing import Annotated, Literal
 
 import typer
 
+from server.cli_audit import audit_app
 from server.cli_options import DatabaseUrl, settings_for
+from server.cli_policy import policy_app
+from server.cli_search import register as register_search_commands
+from server.cli_search import reindex_command
 from server.cli_tokens import token_app
 from server.settings import Settings
 
@@ -133,12 +138,19 @@ def demo(
     ] = True,
 ) -> None:
     """Fresh embedded demo: new SQLite file, seed, print URLs and a token per role, serve."""
+    # The embedded search file beside the demo database (unless OpenSearch is configured).
+    search_path = path.with_name(f"{path.stem}-search.db")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{search_path}{suffix}").unlink(missing_ok=True)
     url = f"sqlite+aiosqlite:///{path}"
     settings = settings_for(url)
+    if not settings.search_url:
+        settings = settings.model_copy(update={"search_fts_path": str(search_path)})
     asyncio.run(_migrate(url))
     asyncio.run(_seed(url, "demo", seed, progress=True))
+    # Seeding writes with COPY / executemany, past the outbox: build the indexes from it.
+    typer.echo(asyncio.run(reindex_command(settings, [], 1000, True)))
     base = f"http://{host}:{port}"
     typer.echo("")
     typer.echo(f"GraphQL / GraphiQL : {base}/graphql")
@@ -153,6 +165,9 @@ def demo(
 
 
 app.add_typer(token_app, name="token")
+app.add_typer(policy_app, name="policy")
+app.add_typer(audit_app, name="audit")
+register_search_commands(app)  # anzexian indexer, anzexian reindex
 
 
 @app.command("export-schema")

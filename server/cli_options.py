@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 DatabaseUrl = Annotated[
     str | None,
@@ -32,3 +38,32 @@ def fail(
     tag = f" [{code}]" if code else ""
     typer.echo(f"错误{tag}：{message_zh}\nerror{tag}: {message_en}", err=True)
     return typer.Exit(status)
+
+
+async def _in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from store.database import create_engine, session_factory
+    from store.uow import UnitOfWork
+
+    engine = create_engine(url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            return await work(uow.session)
+    finally:
+        await engine.dispose()
+
+
+def run_in_transaction(database_url: str | None, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one committed transaction; coded refusals become exit status 1."""
+    from services.errors import DomainError
+
+    url = settings_for(database_url).database_url
+    try:
+        return asyncio.run(_in_transaction(url, work))
+    except DomainError as exc:
+        raise fail(exc.message_zh, exc.message_en, code=exc.code) from exc
+    except (SQLAlchemyError, OSError) as exc:
+        raise fail(
+            f"数据库不可用或尚未迁移（先运行 anzexian migrate）：{type(exc).__name__}",
+            f"database unavailable or not migrated (run `anzexian migrate`): {exc}",
+            code="DATABASE_ERROR",
+        ) from exc

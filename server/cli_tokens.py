@@ -7,19 +7,15 @@ an English message with its code on stderr and exits with status 1.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.cli_options import DatabaseUrl, fail, settings_for
+from server.cli_options import run_in_transaction as _run
 from services.token_lifetime import MAX_TOKEN_HOURS
-
-T = TypeVar("T")
 
 token_app = typer.Typer(
     help="Credentials / 凭证: bearer tokens (JWT) and API keys. Issue, create, revoke, list. "
@@ -33,35 +29,6 @@ api_key_app = typer.Typer(
     no_args_is_help=True,
 )
 token_app.add_typer(api_key_app, name="api-key")
-
-
-async def _in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    from store.database import create_engine, session_factory
-    from store.uow import UnitOfWork
-
-    engine = create_engine(url)
-    try:
-        async with UnitOfWork(session_factory(engine)) as uow:
-            return await work(uow.session)
-    finally:
-        await engine.dispose()
-
-
-def _run(database_url: str | None, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one committed transaction; coded refusals become exit status 1."""
-    from services.errors import DomainError
-
-    url = settings_for(database_url).database_url
-    try:
-        return asyncio.run(_in_transaction(url, work))
-    except DomainError as exc:
-        raise fail(exc.message_zh, exc.message_en, code=exc.code) from exc
-    except (SQLAlchemyError, OSError) as exc:
-        raise fail(
-            f"数据库不可用或尚未迁移（先运行 anzexian migrate）：{type(exc).__name__}",
-            f"database unavailable or not migrated (run `anzexian migrate`): {exc}",
-            code="DATABASE_ERROR",
-        ) from exc
 
 
 def _when(value: datetime | None) -> str:

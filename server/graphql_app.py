@@ -12,12 +12,15 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from policies.resources import Action
-from policies.scope import Scope as AccessScope
 from resolvers.context import RequestContext
+from server import json_codec
+from server.access import access_of
 from server.auth import AuthenticationFailed, Authenticator
 from server.limits import RateLimiter, Refused, RequestGate
 from server.policy_source import PolicySource
 from server.settings import Settings
+from services.audit import AuditSink
+from services.search import SearchBackend
 
 __all__ = ["AuthenticationFailed", "GatewayGraphQL"]
 
@@ -30,6 +33,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         sessions: async_sessionmaker[AsyncSession],
         authenticator: Authenticator,
         policy: PolicySource,
+        audit_log: AuditSink | None = None,
+        search: SearchBackend | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -40,6 +45,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         self.sessions = sessions
         self.authenticator = authenticator
         self.policy = policy
+        self.audit_log = audit_log  # the audit log's writer (server/audit_writer.py)
+        self.search = search  # the process's full-text search backend (server/search.py)
         # HTTP-level limits (server/limits.py); the operation's own are in the schema.
         self.gate = RequestGate(settings.limit_body_bytes, settings.graphiql)
         self.rate_limiter = RateLimiter(settings.rates)
@@ -58,6 +65,13 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             if session is not None:
                 await session.close()
 
+    def decode_json(self, data: str | bytes) -> object:
+        return json_codec.decode(data)
+
+    def encode_json(self, data: object) -> bytes:
+        # Compiled reads' JSON goes into the response as the database wrote it (json_codec).
+        return json_codec.encode(data)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
@@ -67,7 +81,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         identity = await self.authenticator.authenticate(request)
         self.rate_limiter.admit(identity, request.client.host if request.client else None)
         # Every read of this request goes through this scope (policies/scope.py).
-        access = AccessScope(identity, (await self.policy.decisions()).decide)
+        access = await access_of(self.policy, identity)
         return RequestContext(
             request=request,
             response=response,
@@ -76,4 +90,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             scope=access,
             mask=access,
             aggregate_scope=access.for_action(Action.AGGREGATE),
+            access=access,
+            audit_log=self.audit_log,
+            json_text=True,  # encode_json splices compiled reads' JSON text
+            search=self.search,
         )

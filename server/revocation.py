@@ -20,9 +20,7 @@ that presents one, so a revoked key is refused by the next request in every proc
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,9 +29,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from server.tokens import Claims
+from server.versioned import VersionedCache
 from services.token_lifetime import MAX_TOKEN_LIFETIME
 from store.base import utcnow
-from store.repositories.auth_version import AuthVersionRepository
 from store.repositories.principal import PrincipalRepository
 from store.repositories.revoked_token import RevokedTokenRepository
 
@@ -77,42 +75,23 @@ class RevocationCache:
         reload_seconds: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._sessions = sessions
-        self._refresh_seconds = refresh_seconds
-        self._reload_seconds = reload_seconds
-        self._clock = clock
-        self._state: RevocationState | None = None
-        self._checked_at = -math.inf  # clock() when the last version check *started*
-        self._loaded_at = -math.inf
-        self._lock = asyncio.Lock()
+        self._cache = VersionedCache(
+            sessions,
+            _load,
+            refresh_seconds=refresh_seconds,
+            reload_seconds=reload_seconds,
+            clock=clock,
+            on_reload=_log_reload,
+        )
 
     async def current(self) -> RevocationState:
         """The state, first refreshed when the last version check is N seconds old."""
-        state = self._state
-        if state is not None and self._fresh():
-            return state
-        async with self._lock:
-            # Requests queued behind one refresh re-test: most find it done.
-            if self._state is None or not self._fresh():
-                await self._refresh()
-        assert self._state is not None
-        return self._state
+        return await self._cache.get()
 
-    def _fresh(self) -> bool:
-        now = self._clock()
-        return (
-            now - self._checked_at < self._refresh_seconds
-            and now - self._loaded_at < self._reload_seconds
-        )
 
-    async def _refresh(self) -> None:
-        # Timed from the start: a check racing a commit is followed by another within N s.
-        started = self._clock()
-        async with self._sessions() as session:
-            version = await AuthVersionRepository(session).current()
-            stale = self._state is None or self._state.version != version
-            if stale or started - self._loaded_at >= self._reload_seconds:
-                self._state = await load_state(session, version, utcnow())
-                self._loaded_at = started
-                logger.debug("revocation state reloaded at auth_version %s", version)
-        self._checked_at = started
+async def _load(session: AsyncSession, version: int | None) -> RevocationState:
+    return await load_state(session, version, utcnow())
+
+
+def _log_reload(_previous: int | None, version: int | None) -> None:
+    logger.debug("revocation state reloaded at auth_version %s", version)

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from search.mapping import check_prefix
 from server.role_tables import (
     COST_CEILINGS,
     RATES,
@@ -44,13 +45,37 @@ class Settings(BaseSettings):
     # whole revocation state is reloaded every reload seconds whatever the version says.
     auth_refresh_seconds: int = Field(default=2, ge=0, le=300)
     auth_reload_seconds: int = Field(default=60, ge=1, le=3600)
-    # The access policy (policy_rule) is reloaded this often: the bound on a policy change.
+    # The access policy (policy_rule, server/policy_source.py): each process compares the
+    # database's auth_version (bumped by every policy change) at most every refresh seconds
+    # (0: on every request) and reloads the policy when it moved, so a policy change is
+    # enforced by every process for every request starting that long after it commits; the
+    # whole policy is reloaded every reload seconds whatever the version says.
+    policy_refresh_seconds: int = Field(default=2, ge=0, le=300)
     policy_reload_seconds: int = Field(default=30, ge=1, le=3600)
     # GraphiQL at GET /graphql. Production turns it off unless it is set (PRODUCTION_OFF).
     graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # Largest body of one bulk NDJSON upload (POST /bulk/{kind}); larger is HTTP 413.
     bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    # The audit log (server/audit_writer.py): entries wait in memory and a background task
+    # appends them every flush seconds, or at once when a batch is waiting; a full queue
+    # makes requests wait (back-pressure), never drops an entry. A crash loses what waits.
+    audit_flush_seconds: float = Field(default=0.5, gt=0, le=60)
+    audit_batch: int = Field(default=500, ge=1, le=2_000)  # SQLite: 11 parameters an entry
+    audit_queue: int = Field(default=10_000, ge=1)
+    # Full-text search (README "Search"): OpenSearch at this URL (credentials may be in it);
+    # empty: the embedded SQLite FTS5 file SEARCH_FTS_PATH. Index names start with the prefix.
+    search_url: str = ""
+    search_index_prefix: str = "anzexian"
+    search_fts_path: str = "./var/search.db"
+    search_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # The indexer task of each server process (one drains at a time, through a lease row):
+    # outbox rows per bulk request, seconds between rounds when idle, and how long processed
+    # outbox rows are kept for `anzexian reindex` to replay.
+    search_indexer: bool = True
+    search_indexer_batch: int = Field(default=500, ge=1, le=10_000)
+    search_indexer_interval_seconds: float = Field(default=1.0, gt=0, le=300)
+    search_outbox_retention_hours: float = Field(default=24.0, gt=0)
 
     # Operation limits (README "Operation limits"; server/limits.py, resolvers/limits/).
     # Schema introspection and "Did you mean …?" hints: production turns them off unless set.
@@ -75,6 +100,11 @@ class Settings(BaseSettings):
     def _cost_table(cls, value: str) -> str:
         parse_costs(value)  # refuse a typo when the settings load, not on the first request
         return value
+
+    @field_validator("search_index_prefix")
+    @classmethod
+    def _search_prefix(cls, value: str) -> str:
+        return check_prefix(value)
 
     @field_validator("limit_rate")
     @classmethod

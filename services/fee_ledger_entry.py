@@ -19,7 +19,7 @@ from services.validation.messages import unknown_reference
 from services.validation.workflow import not_allowed
 from store.enums import LedgerEntryKind
 from store.models.fee_ledger_entry import FeeLedgerEntry
-from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.base import RowScope
 from store.repositories.fee_ledger_entry import EntryFacts, FeeLedgerRepository
 from store.repositories.insurance_policy import InsurancePolicyRepository, PolicyParties
 from store.repositories.service_record import RecordFacts, ServiceRecordRepository
@@ -136,7 +136,7 @@ class EntryReferences:
 
 
 async def load_entry_references(
-    session: AsyncSession, entries: Sequence[CleanLedgerEntry], scope: RowScope = EVERYTHING
+    session: AsyncSession, entries: Sequence[CleanLedgerEntry], scope: RowScope | None = None
 ) -> EntryReferences:
     """One statement per referenced table for the whole batch (none for an empty id set),
     each through ``scope``: a row outside it reads as absent."""

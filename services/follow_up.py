@@ -20,7 +20,7 @@ from services.validation.messages import unknown_reference
 from services.validation.workflow import LONG_TEXT, record_not_completed
 from store.enums import FollowUpMethod
 from store.models.follow_up import FollowUp
-from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.base import RowScope
 from store.repositories.follow_up import FollowUpRepository
 from store.repositories.service_record import RecordFacts, ServiceRecordRepository
 from store.repositories.staff_member import StaffMemberRepository
@@ -98,7 +98,7 @@ class FollowUpReferences:
 
 
 async def load_follow_up_references(
-    session: AsyncSession, follow_ups: Sequence[CleanFollowUp], scope: RowScope = EVERYTHING
+    session: AsyncSession, follow_ups: Sequence[CleanFollowUp], scope: RowScope | None = None
 ) -> FollowUpReferences:
     """One statement per referenced table for the whole batch (none for an empty id set),
     each through ``scope``: a row outside it reads as absent."""

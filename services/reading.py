@@ -6,15 +6,18 @@ truncation); keyset cursors are opaque and checked against the connection that m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policies.scope import unit_of
 from services.errors import DomainError
 from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
+from store.repositories.graph.audit import RowsSeen
 from store.repositories.graph.jsonsql import TooWide
 from store.repositories.graph.keyset import BadCursor
-from store.repositories.graph.repository import GraphRepository
+from store.repositories.graph.repository import GraphRepository, parse_json
 
 # The selection tree is the contract between the resolvers, which build it from a GraphQL
 # selection, and the read compiler; resolvers take it from here, not from the store.
@@ -59,6 +62,7 @@ __all__ = [
     "PageInfo",
     "PageInfoPart",
     "RowScope",
+    "RowsSeen",
     "Scalar",
     "ToMany",
     "ToOne",
@@ -132,11 +136,20 @@ async def read_object(
     selection: ObjectSelection,
     key: Any,
     mask: FieldMask = NO_MASK,
+    seen: Callable[[RowsSeen], None] | None = None,
+    *,
+    json_text: bool = False,
 ) -> Any:
+    """The object as response JSON; ``seen`` (the audit log's) gets the row it returned,
+    computed by the same statement. ``json_text``: the JSON as the database wrote it."""
+    repository = GraphRepository(session, scope, mask)
     try:
-        return await GraphRepository(session, scope, mask).by_key(selection, key)
+        text, rows = await repository.by_key_text(selection, key, None if seen is None else unit_of)
     except TooWide as exc:
         raise _too_wide() from exc
+    if seen is not None:
+        seen(rows)
+    return text if json_text else parse_json(text)
 
 
 async def read_connection(
@@ -145,9 +158,16 @@ async def read_connection(
     entity: str,
     selection: ConnectionSelection,
     mask: FieldMask = NO_MASK,
+    seen: Callable[[RowsSeen], None] | None = None,
+    *,
+    json_text: bool = False,
 ) -> Any:
+    """The connection as response JSON; ``seen`` gets the page's rows, as for objects."""
+    repository = GraphRepository(session, scope, mask)
     try:
-        return await GraphRepository(session, scope, mask).connection(entity, selection)
+        text, rows = await repository.connection_text(
+            entity, selection, None if seen is None else unit_of
+        )
     except BadCursor as exc:
         raise _error(
             "BAD_CURSOR",
@@ -156,6 +176,9 @@ async def read_connection(
         ) from exc
     except TooWide as exc:
         raise _too_wide() from exc
+    if seen is not None:
+        seen(rows)
+    return text if json_text else parse_json(text)
 
 
 def _too_wide() -> ReadError:

@@ -26,7 +26,7 @@ from services.validation.messages import unknown_reference
 from services.validation.workflow import LONG_TEXT, duplicate_ids, record_not_completed
 from store.enums import AgencyStatus, ResponsibleParty, ServiceCategory, ServiceStatus
 from store.repositories.agency import AgencyRepository
-from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.base import RowScope
 from store.repositories.insurance_policy import InsurancePolicyRepository, PolicyParties
 from store.repositories.service_scheme import ServiceSchemeRepository
 from store.repositories.staff_member import StaffMemberRepository
@@ -197,7 +197,7 @@ class RecordReferences:
 
 
 async def load_record_references(
-    session: AsyncSession, records: Sequence[CleanServiceRecord], scope: RowScope = EVERYTHING
+    session: AsyncSession, records: Sequence[CleanServiceRecord], scope: RowScope | None = None
 ) -> RecordReferences:
     """One statement per referenced table for the whole batch (none for an empty id set),
     each through ``scope``: a row outside it reads as absent."""

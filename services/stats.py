@@ -6,9 +6,12 @@ summed integers into rates. The semantics, as implemented and tested:
 
 Statements
     One aggregate statement per call (a UNION ALL of the measure families, each grouped by
-    the dimensions, summed per group). When the date range is open, or longer than two years,
-    one statement first finds the earliest and latest events so the calendar CTE stays
-    bounded. So 1 or 2 statements, whatever the number of groups.
+    the dimensions, summed per group), whatever the number of groups. The working-day
+    calendar goes in as bound values (``store/repositories/stats/calendar.py``): every day of
+    the range, or every day the holiday calendar covers when the range is open. Only
+    grouping by YEAR over an open range asks first for the policies' span (a policy counts
+    in every year it overlaps): then 2 statements. On PostgreSQL a plan setting precedes
+    them (custom plans: the best plan depends on the jurisdiction's size).
 
 Dimensions
     REGION   the unit's region rolled up to ``regionLevel``: the nearest ancestor-or-self of
@@ -97,11 +100,11 @@ from services.stats_report import (
     StatsReport,
 )
 from services.validation import Checker
-from services.working_days import calendar_days, china_day
+from services.working_days import due_calendar
 from store.enums import HighRiskCategory, RegionLevel, ServiceCategory
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.stats import (
-    CalendarDay,
+    NO_CALENDAR,
     DeadlineDays,
     Outcome,
     StatsFilter,
@@ -115,9 +118,6 @@ from store.repositories.stats import (
 )
 
 MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists
-# A bounded range up to this long builds its calendar straight from the range; a longer or
-# open one first asks the data for its bounds (the CTE binds three values per day).
-TIGHT_SPAN_DAYS = 2 * 366
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +146,6 @@ class StatsRules:
             archive=self.archive.working_days,
             complaint=self.complaint.working_days,
             complaint_verified=self.complaint_verified.working_days,
-        )
-
-    @property
-    def longest(self) -> int:
-        return max(
-            r.working_days
-            for r in (self.followup, self.archive, self.complaint, self.complaint_verified)
         )
 
 
@@ -266,7 +259,7 @@ def validate(data: StatsInput, rules: StatsRules = DRAFT_RULES) -> StatsSpec:
         region_level=level,
         filter=stats_filter,
         deadlines=rules.deadline_days,
-        calendar=(),
+        calendar=NO_CALENDAR,
         years=(),
         as_of=date.min,
     )
@@ -297,24 +290,20 @@ async def compute_stats(
 
 
 async def _with_calendar(repo: StatsRepository, spec: StatsSpec, rules: StatsRules) -> StatsSpec:
-    """The calendar CTE's days (and, grouping by year, the years a policy may span), bounded
-    by the range, or by the data when the range is open or long."""
-    f, by_year = spec.filter, Dimension.YEAR in spec.dimensions
+    """The due days of the range's events (of every covered day when the range is open) and,
+    grouping by year, the years a policy may be spread over: the range's, or, when it is
+    open, the policies' own span (the one case of a second statement)."""
+    f = spec.filter
     lo, hi = f.from_day, f.to_day - timedelta(days=1) if f.to_day is not None else None
-    events, policies = (lo, hi), (lo, hi)
-    if lo is None or hi is None or (hi - lo).days > TIGHT_SPAN_DAYS:
-        found = await repo.bounds(spec, policies=by_year)
-        first, last = found.first_deadline_event, found.last_deadline_event
-        events = (
-            _later(lo, china_day(first) if first else None),
-            _earlier(hi, china_day(last) if last else None),
-        )
-        policy_last = found.policy_end - timedelta(days=1) if found.policy_end else None
-        policies = (_later(lo, found.first_policy_day), _earlier(hi, policy_last))
-    calendar: tuple[CalendarDay, ...] = ()
-    if events[0] is not None and events[1] is not None:
-        calendar = calendar_days(events[0], events[1], extend_by=rules.longest)
-    years = _years(*policies, f) if by_year else ()
+    calendar = due_calendar(rules.deadline_days, lo, hi)
+    years: tuple[YearSpan, ...] = ()
+    if Dimension.YEAR in spec.dimensions:
+        first, last = lo, hi
+        if lo is None or hi is None:
+            found = await repo.policy_span(spec)
+            last_day = found.end - timedelta(days=1) if found.end is not None else None
+            first, last = _later(lo, found.first_day), _earlier(hi, last_day)
+        years = _years(first, last, f)
     return replace(spec, calendar=calendar, years=years)
 
 

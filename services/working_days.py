@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 
-from store.repositories.stats import CalendarDay
+from store.repositories.stats import NO_CALENDAR, DeadlineDays, DueCalendar
 
 CHINA = timezone(timedelta(hours=8))  # China has kept no summer time since 1991
+# Calendars kept per process: one per ruleset and range asked for (a dashboard asks few).
+CALENDARS_KEPT = 64
 
 
 def china_day(moment: datetime) -> date:
@@ -54,30 +56,53 @@ def is_workday(day: date) -> bool | None:
         return None
 
 
-def calendar_days(first: date, last: date, *, extend_by: int) -> tuple[CalendarDay, ...]:
-    """Calendar rows for [first, last] and on until ``extend_by`` working days after ``last``
-    (so a deadline of that many working days from any day of the span has its due day), all
-    clipped to the covered years. Empty when the span lies outside them."""
-    span = coverage().clip(first, last)
-    if span is None:
-        return ()
-    start, end = span
-    rows: list[CalendarDay] = []
-    index, after_end, day = 0, 0, start
-    while day <= coverage().last and (day <= end or after_end < extend_by):
-        workday = bool(is_workday(day))
-        if workday:
-            index += 1
-            if day > end:
-                after_end += 1
-        rows.append(CalendarDay(day=day, index=index, workday=workday))
-        day += timedelta(days=1)
-    return tuple(rows)
+@cache
+def _covered_days() -> tuple[tuple[date, ...], tuple[bool, ...]]:
+    """Every day the holiday calendar covers, and whether each is a working day."""
+    span = coverage()
+    days = tuple(span.first + timedelta(days=i) for i in range((span.last - span.first).days + 1))
+    return days, tuple(bool(is_workday(day)) for day in days)
+
+
+@cache
+def _due_offsets(working_days: int) -> tuple[int | None, ...]:
+    """For each covered day, how many calendar days after it its ``working_days``-th working
+    day falls; ``None`` when that day lies past the calendar."""
+    days, workday = _covered_days()
+    workdays = [day for day, works in zip(days, workday, strict=True) if works]
+    offsets: list[int | None] = []
+    count = 0  # working days on or before the day
+    for day, works in zip(days, workday, strict=True):
+        count += works
+        # The due day is the working day numbered count + N (1-based), strictly after ``day``.
+        due = count + working_days
+        offsets.append((workdays[due - 1] - day).days if due <= len(workdays) else None)
+    return tuple(offsets)
+
+
+@lru_cache(maxsize=CALENDARS_KEPT)
+def due_calendar(deadlines: DeadlineDays, first: date | None, last: date | None) -> DueCalendar:
+    """The due days of every deadline for events on the days [first, last] (``None``: open
+    on that side), clipped to the covered years; empty when the span lies outside them.
+    Cached, so a repeated range hands the statement the same calendar object (its rendered
+    form is cached per object in the store)."""
+    span = coverage()
+    clipped = span.clip(first or span.first, last or span.last)
+    if clipped is None:
+        return NO_CALENDAR
+    i, j = (clipped[0] - span.first).days, (clipped[1] - span.first).days + 1
+    return DueCalendar(
+        first=clipped[0],
+        followup=_due_offsets(deadlines.followup)[i:j],
+        archive=_due_offsets(deadlines.archive)[i:j],
+        complaint=_due_offsets(deadlines.complaint)[i:j],
+        complaint_verified=_due_offsets(deadlines.complaint_verified)[i:j],
+    )
 
 
 def add_working_days(day: date, n: int) -> date | None:
     """The ``n``-th working day after ``day`` (n >= 1), ``None`` when the calendar cannot say.
-    The SQL computes the same from ``calendar_days``; this is the plain-Python statement of
+    The SQL reads the same from ``due_calendar``; this is the plain-Python statement of
     the rule for tests and single records."""
     if is_workday(day) is None:
         return None

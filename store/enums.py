@@ -153,3 +153,11 @@ class Role(LabelledEnum):
     AGENCY = "agency", "技术服务机构"
     PUBLIC = "public", "社会公众"
     ADMIN = "admin", "系统管理员"
+
+
+class AuditOperationKind(LabelledEnum):
+    """What an audit log entry records: a GraphQL operation or a bulk upload."""
+
+    QUERY = "query", "查询"
+    MUTATION = "mutation", "变更"
+    BULK = "bulk", "批量上传"

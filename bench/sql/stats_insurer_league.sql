@@ -1,21 +1,27 @@
 -- (6) stats(groupBy: [INSURER], filter: {region}): the insurer league table inside one
 -- jurisdiction, over all time (no date range). Same figures and rules as
 -- stats_region_industry.sql; the group is the insurer on the row (follow-ups and hazards take
--- their service's); units inside the jurisdiction through the closure table.
+-- their service's); units inside the filtered region through the closure table. The reader's
+-- scope (:jurisdiction, the regulator's own region) narrows the units as well, as the gateway
+-- applies the token's aggregate scope; a unit's rows are visible exactly when the unit is.
 WITH cal AS NOT MATERIALIZED (
   SELECT * FROM unnest(CAST(:cal_day AS date[]), CAST(:cal_wd AS int[]),
                        CAST(:cal_workday AS bool[])) AS c(day, wd, workday)
-), due AS NOT MATERIALIZED (  -- per calendar day: the 5th and the 10th working day after it, and when they end
-  SELECT c.day, d5.day AS due5, d10.day AS due10,
-         CAST(d5.day + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai' AS ends5,
-         CAST(d10.day + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai' AS ends10
+), due AS MATERIALIZED (  -- once per calendar day: the 5th and the 10th working day after it, and
+  -- the instant each ends. Days are numbered since 1970-01-01 in China, and instants made by
+  -- arithmetic: China keeps UTC+8 all year, so no time-zone rules run per row.
+  SELECT c.day - DATE '1970-01-01' AS n, d5.day AS due5, d10.day AS due10,
+         to_timestamp(CAST(d5.day - DATE '1970-01-01' + 1 AS bigint) * 86400 - 28800) AS ends5,
+         to_timestamp(CAST(d10.day - DATE '1970-01-01' + 1 AS bigint) * 86400 - 28800) AS ends10
   FROM cal c
   LEFT JOIN cal d5 ON d5.workday AND d5.wd = c.wd + 5
   LEFT JOIN cal d10 ON d10.workday AND d10.wd = c.wd + 10
-), ug AS NOT MATERIALIZED (  -- the units inside the jurisdiction
+), ug AS NOT MATERIALIZED (  -- the units inside the filtered region and the jurisdiction
   SELECT u.id FROM insured_unit u
   JOIN region_ancestor ra ON ra.region_code = u.region_code
   WHERE ra.ancestor_code = CAST(:region AS varchar)
+    AND u.region_code IN (SELECT j.region_code FROM region_ancestor j
+                          WHERE j.ancestor_code = CAST(:jurisdiction AS varchar))
 ), cov AS (  -- (unit, insurer) pairs with a policy or a completed service
   SELECT c.insurer_id, count(*) AS units
   FROM (SELECT p.unit_id, p.insurer_id FROM insurance_policy p
@@ -28,7 +34,7 @@ WITH cal AS NOT MATERIALIZED (
   SELECT s.unit_id, s.insurer_id, s.category, s.organised_at, min(f.visited_at) AS first_visit,
          max(c.id) FILTER (WHERE c.decision = 'confirmed') AS confirmed_id,
          max(c.id) FILTER (WHERE c.decision = 'disputed') AS disputed_id,
-         CAST(s.completed_at AT TIME ZONE 'Asia/Shanghai' AS date) AS done_day
+         CAST(floor((date_part('epoch', s.completed_at) + 28800) / 86400) AS int) AS done_n
   FROM service_record s
   LEFT JOIN follow_up f ON f.service_record_id = s.id
   LEFT JOIN unit_confirmation c ON c.service_record_id = s.id
@@ -55,7 +61,7 @@ WITH cal AS NOT MATERIALIZED (
     count(*) FILTER (WHERE r.confirmed_id > coalesce(r.disputed_id, 0)) AS confirmed,
     count(*) FILTER (WHERE r.disputed_id > coalesce(r.confirmed_id, 0)) AS disputed
   FROM rec r
-  LEFT JOIN due ON due.day = r.done_day
+  LEFT JOIN due ON due.n = r.done_n
   GROUP BY 1
 ), sat AS (  -- follow-up visits
   SELECT s.insurer_id, count(*) AS responses, sum(f.satisfaction) AS score_sum,
@@ -88,7 +94,7 @@ WITH cal AS NOT MATERIALIZED (
     count(*) FILTER (WHERE c.needs_verification AND d.due10 IS NULL) AS v_unknown
   FROM complaint c
   JOIN ug ON ug.id = c.unit_id
-  LEFT JOIN due d ON d.day = CAST(c.filed_at AT TIME ZONE 'Asia/Shanghai' AS date)
+  LEFT JOIN due d ON d.n = CAST(floor((date_part('epoch', c.filed_at) + 28800) / 86400) AS int)
   GROUP BY 1
 ), led AS (  -- ledger entries; an adjustment counts as what it corrects
   SELECT e.insurer_id,

@@ -3,40 +3,51 @@
 -- The working-day calendar comes in as three arrays (day, running count of working days,
 -- whether a working day) covering every year the holiday calendar knows; the rules' day
 -- counts are those of the draft ruleset (follow-up 5, archive 10, complaint 5 / 10).
+-- The reader's scope: a regulator aggregates the units inside its jurisdiction (:jurisdiction,
+-- through the closure table), as the gateway applies the aggregate scope of the token; each
+-- family reads only those units' rows (a unit's service records, follow-ups, decisions,
+-- hazards, complaints and ledger entries are visible exactly when the unit is).
 WITH cal AS NOT MATERIALIZED (
   SELECT * FROM unnest(CAST(:cal_day AS date[]), CAST(:cal_wd AS int[]),
                        CAST(:cal_workday AS bool[])) AS c(day, wd, workday)
-), due AS NOT MATERIALIZED (  -- per calendar day: the 5th and the 10th working day after it, and when they end
-  SELECT c.day, d5.day AS due5, d10.day AS due10,
-         CAST(d5.day + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai' AS ends5,
-         CAST(d10.day + 1 AS timestamp) AT TIME ZONE 'Asia/Shanghai' AS ends10
+), due AS MATERIALIZED (  -- once per calendar day: the 5th and the 10th working day after it, and
+  -- the instant each ends. Days are numbered since 1970-01-01 in China, and instants made by
+  -- arithmetic: China keeps UTC+8 all year, so no time-zone rules run per row.
+  SELECT c.day - DATE '1970-01-01' AS n, d5.day AS due5, d10.day AS due10,
+         to_timestamp(CAST(d5.day - DATE '1970-01-01' + 1 AS bigint) * 86400 - 28800) AS ends5,
+         to_timestamp(CAST(d10.day - DATE '1970-01-01' + 1 AS bigint) * 86400 - 28800) AS ends10
   FROM cal c
   LEFT JOIN cal d5 ON d5.workday AND d5.wd = c.wd + 5
   LEFT JOIN cal d10 ON d10.workday AND d10.wd = c.wd + 10
-), ug AS NOT MATERIALIZED (  -- each unit with its province and industry
+), ug AS NOT MATERIALIZED (  -- each unit inside the jurisdiction, with its province and industry
   SELECT u.id, ra.ancestor_code AS region_code, u.industry_code
   FROM insured_unit u
   LEFT JOIN (region_ancestor ra JOIN region p ON p.code = ra.ancestor_code AND p.level = 'province')
     ON ra.region_code = u.region_code
+  WHERE u.region_code IN (SELECT j.region_code FROM region_ancestor j
+                          WHERE j.ancestor_code = CAST(:jurisdiction AS varchar))
 ), cov AS (  -- units with a policy overlapping the range or a service completed in it
   SELECT ug.region_code, ug.industry_code, count(*) AS units
   FROM (SELECT p.unit_id FROM insurance_policy p
         WHERE p.period_start < CAST(:to_day AS date) AND p.period_end > CAST(:from_day AS date)
+          AND p.unit_id IN (SELECT id FROM ug)
         UNION
         SELECT s.unit_id FROM service_record s
-        WHERE s.completed_at >= (CAST(CAST(:from_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai') AND s.completed_at < (CAST(CAST(:to_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai')) c
+        WHERE s.completed_at >= (CAST(CAST(:from_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai') AND s.completed_at < (CAST(CAST(:to_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai')
+          AND s.unit_id IN (SELECT id FROM ug)) c
   JOIN ug ON ug.id = c.unit_id
   GROUP BY 1, 2
 ), rec AS (  -- completed services: first follow-up, latest decisions, due days
   SELECT s.unit_id, s.category, s.organised_at, min(f.visited_at) AS first_visit,
          max(c.id) FILTER (WHERE c.decision = 'confirmed') AS confirmed_id,
          max(c.id) FILTER (WHERE c.decision = 'disputed') AS disputed_id,
-         CAST(s.completed_at AT TIME ZONE 'Asia/Shanghai' AS date) AS done_day
+         CAST(floor((date_part('epoch', s.completed_at) + 28800) / 86400) AS int) AS done_n
   FROM service_record s
   LEFT JOIN follow_up f ON f.service_record_id = s.id
   LEFT JOIN unit_confirmation c ON c.service_record_id = s.id
   WHERE s.completed_at >= (CAST(CAST(:from_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai')
     AND s.completed_at < (CAST(CAST(:to_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai')
+    AND s.unit_id IN (SELECT id FROM ug)
   GROUP BY s.id
 ), srv AS (
   SELECT ug.region_code, ug.industry_code, count(*) AS delivered,
@@ -59,7 +70,7 @@ WITH cal AS NOT MATERIALIZED (
     count(*) FILTER (WHERE r.confirmed_id > coalesce(r.disputed_id, 0)) AS confirmed,
     count(*) FILTER (WHERE r.disputed_id > coalesce(r.confirmed_id, 0)) AS disputed
   FROM rec r JOIN ug ON ug.id = r.unit_id
-  LEFT JOIN due ON due.day = r.done_day
+  LEFT JOIN due ON due.n = r.done_n
   GROUP BY 1, 2
 ), sat AS (  -- follow-up visits in the range
   SELECT ug.region_code, ug.industry_code, count(*) AS responses, sum(f.satisfaction) AS score_sum,
@@ -93,7 +104,7 @@ WITH cal AS NOT MATERIALIZED (
     count(*) FILTER (WHERE c.needs_verification AND d.due10 IS NULL) AS v_unknown
   FROM complaint c
   JOIN ug ON ug.id = c.unit_id
-  LEFT JOIN due d ON d.day = CAST(c.filed_at AT TIME ZONE 'Asia/Shanghai' AS date)
+  LEFT JOIN due d ON d.n = CAST(floor((date_part('epoch', c.filed_at) + 28800) / 86400) AS int)
   WHERE c.filed_at >= (CAST(CAST(:from_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai') AND c.filed_at < (CAST(CAST(:to_day AS date) AS timestamp) AT TIME ZONE 'Asia/Shanghai')
   GROUP BY 1, 2
 ), led AS (  -- ledger entries on days in the range; an adjustment counts as what it corrects

@@ -7,6 +7,16 @@ from typing import Any
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 
+class JsonText:
+    """A subtree as the JSON text the database wrote, for a response the HTTP view encodes
+    (server/json_codec.py copies it into the body unparsed)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 class Precompleted:
     """A response subtree already in its final JSON shape (keys are response keys)."""
 
@@ -14,6 +24,10 @@ class Precompleted:
 
     def __init__(self, value: Any) -> None:
         self.value = value
+
+    @classmethod
+    def of_text(cls, text: str | None) -> Precompleted:
+        return cls(None if text is None else JsonText(text))
 
 
 class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):

@@ -33,6 +33,10 @@ def _scope(info: Info) -> Any:
     return info.context.scope
 
 
+def _precompleted(info: Info, value: Any) -> Precompleted:
+    return Precompleted.of_text(value) if info.context.json_text else Precompleted(value)
+
+
 async def _object(info: Info, type_name: str, key: Any) -> Precompleted:
     raw = info._raw_info
     gql_type = raw.schema.get_type(type_name)
@@ -40,9 +44,15 @@ async def _object(info: Info, type_name: str, key: Any) -> Precompleted:
     selection = _builder(info).object(gql_type, list(raw.field_nodes))
     async with info.context.db_lock:
         value = await read_object(
-            info.context.session, _scope(info), selection, key, info.context.mask
+            info.context.session,
+            _scope(info),
+            selection,
+            key,
+            info.context.mask,
+            seen=info.context.audit_reads(type_name),  # the audit log's root row, same statement
+            json_text=info.context.json_text,
         )
-    return Precompleted(value)
+    return _precompleted(info, value)
 
 
 def _key(type_name: str, id_value: str) -> Any:
@@ -96,10 +106,12 @@ async def read_list(info: Info, type_name: str) -> Any:
                 TYPES[type_name].entity,
                 selection,
                 info.context.mask,
+                seen=info.context.audit_reads(type_name),  # the page's rows, same statement
+                json_text=info.context.json_text,
             )
     except DomainError as exc:
         raise graphql_error(exc) from exc
-    return Precompleted(value)
+    return _precompleted(info, value)
 
 
 def by_id_field(type_cls: type, description: str) -> Any:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from strawberry.extensions import SchemaExtension
 
 from resolvers.limits.config import OperationLimits
+from resolvers.limits.documents import KnownDocuments
 from resolvers.limits.guard import OperationGuard
 from resolvers.limits.suggestions import ExecutionWithoutSuggestions
 from resolvers.limits.timeout import StatementTimeout
@@ -23,5 +24,10 @@ __all__ = [
 
 
 def extensions(limits: OperationLimits) -> list[Callable[[], SchemaExtension]]:
-    """Factories, as build_schema wants them: each request gets its own instances."""
-    return [lambda: OperationGuard(limits), lambda: StatementTimeout(limits.statement_timeout_ms)]
+    """Factories, as build_schema wants them: each request gets its own instances, which
+    share the schema's known documents."""
+    known = KnownDocuments()
+    return [
+        lambda: OperationGuard(limits, known),
+        lambda: StatementTimeout(limits.statement_timeout_ms),
+    ]

@@ -10,7 +10,8 @@ cheap; the first step that finds something answers and the later ones do not run
    checked).
 
 The extension runs validation itself and stores the errors, as strawberry's own
-ValidationCache extension does; strawberry then skips its validation.
+ValidationCache extension does; strawberry then skips its validation. A document that passed
+steps 1-3 before is neither parsed nor checked again (documents.py); step 4 always runs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from resolvers.context import RequestContext
 from resolvers.limits import aliases, cost, depth, directives, errors, fields, fragments
 from resolvers.limits import introspection as introspection_limit
 from resolvers.limits.config import OperationLimits
+from resolvers.limits.documents import KnownDocuments
 from resolvers.limits.tokens import tag_parse_error
 from services.identity import PUBLIC
 
@@ -110,14 +112,19 @@ def specified(
 
 
 class OperationGuard(SchemaExtension):
-    def __init__(self, limits: OperationLimits) -> None:
+    def __init__(self, limits: OperationLimits, known: KnownDocuments | None = None) -> None:
         self.limits = limits
+        # Shared by the requests of one schema (documents.py); None: every request afresh.
+        self.known = known
 
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
         yield
 
     def on_parse(self) -> Iterator[None]:
+        if self.known is not None:  # strawberry does not parse a document already given
+            context = self.execution_context
+            context.graphql_document = self.known.document(context.query)
         yield
         for error in self.execution_context.pre_execution_errors or ():
             tag_parse_error(error, self.limits.max_tokens)
@@ -145,11 +152,17 @@ class OperationGuard(SchemaExtension):
     def _refusals(self, document: DocumentNode) -> list[GraphQLError]:
         context = self.execution_context
         schema = context.schema._schema
-        refused = structural(document, schema, self.limits) or specified(
-            document, schema, context.validation_rules, self.limits
-        )
-        if refused:
-            return refused
+        rules = tuple(context.validation_rules)
+        known = self.known is not None and self.known.passed(context.query, document, rules)
+        if not known:
+            refused = structural(document, schema, self.limits) or specified(
+                document, schema, rules, self.limits
+            )
+            if refused:
+                return refused
+            if self.known is not None:
+                self.known.remember(context.query, document, rules)
+        # The cost depends on the variables and the caller's role: checked on every request.
         request = context.context
         identity = request.identity if isinstance(request, RequestContext) else PUBLIC
         too_costly = cost.check(

@@ -1,8 +1,9 @@
 """A statement timeout per request (PostgreSQL): no statement of the request's transaction
 runs longer than the limit, whatever slipped past the cost estimate.
 
-``set_config(..., true)`` is ``SET LOCAL`` with a bind parameter (``SET`` takes none): it holds
-until the request's transaction ends, which RequestTransaction does once, at the end, and it
+``set_config(..., true)`` is ``SET LOCAL`` as a function call, its value an integer of the
+settings written into a fixed text (sent to the driver as it is): it holds until the request's
+transaction ends, which RequestTransaction does once, at the end, and it
 survives the SAVEPOINTs of mutations. It is issued when execution starts, after validation,
 so a refused operation costs no round trip. SQLite has no equivalent: a long statement there
 runs to its end (the embedded database serves demos and tests, not production).
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from strawberry.extensions import SchemaExtension
 
@@ -55,6 +55,7 @@ def _refusal(error: GraphQLError, milliseconds: int) -> GraphQLError:
 class StatementTimeout(SchemaExtension):
     def __init__(self, milliseconds: int) -> None:
         self.milliseconds = milliseconds
+        self._statement = f"SELECT set_config('statement_timeout', '{int(milliseconds)}ms', true)"
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context.context
@@ -65,10 +66,10 @@ class StatementTimeout(SchemaExtension):
         )
         if active:
             assert isinstance(context, RequestContext)
-            await context.session.execute(
-                text("SELECT set_config('statement_timeout', :value, true)"),
-                {"value": f"{self.milliseconds}ms"},
-            )
+            # Straight to the driver: a fixed text (an int from the settings), nothing for
+            # SQLAlchemy to compile or look up on every request.
+            connection = await context.session.connection()
+            await connection.exec_driver_sql(self._statement)
         yield
         result = self.execution_context.result
         found = getattr(result, "errors", None)

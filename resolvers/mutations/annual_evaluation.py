@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.annual_evaluation import (
     CreateEvaluationInput,
     EvaluationContentInput,
@@ -74,7 +74,7 @@ async def create_evaluation(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "annual_evaluation", Action.CREATE)
 
 
 async def revise_evaluation(
@@ -95,7 +95,7 @@ async def revise_evaluation(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "annual_evaluation", Action.REVISE)
 
 
 async def submit_evaluation(info: Info, input: SubmitEvaluationInput) -> AnnualEvaluationResult:
@@ -110,7 +110,7 @@ async def submit_evaluation(info: Info, input: SubmitEvaluationInput) -> AnnualE
         ids.raise_if_any()
         return _success(await evaluations.submit_evaluation(session, data), replayed=False)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "annual_evaluation", Action.SUBMIT)
 
 
 async def publish_evaluation(info: Info, input: PublishEvaluationInput) -> AnnualEvaluationResult:
@@ -123,7 +123,7 @@ async def publish_evaluation(info: Info, input: PublishEvaluationInput) -> Annua
         ids.raise_if_any()
         return _success(await evaluations.publish_evaluation(session, data), replayed=False)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "annual_evaluation", Action.PUBLISH)
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.complaint import AnswerComplaintInput, FileComplaintInput
 from schema.payloads.complaint import ComplaintResult, ComplaintSuccess
@@ -54,7 +54,7 @@ async def file_complaint(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "complaint", Action.CREATE)
 
 
 async def answer_complaint(info: Info, input: AnswerComplaintInput) -> ComplaintResult:
@@ -75,7 +75,7 @@ async def answer_complaint(info: Info, input: AnswerComplaintInput) -> Complaint
         ids.raise_if_any()
         return _success(await complaints.answer_complaint(session, data), replayed=False)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "complaint", Action.ANSWER)
 
 
 @strawberry.type

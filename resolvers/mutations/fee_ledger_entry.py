@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.fee_ledger_entry import AddLedgerEntryInput
 from schema.payloads.fee_ledger_entry import FeeLedgerEntryResult, FeeLedgerEntrySuccess
@@ -51,7 +51,7 @@ async def add_ledger_entry(
             amount=row.amount,
         )
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "fee_ledger_entry", Action.CREATE)
 
 
 @strawberry.type

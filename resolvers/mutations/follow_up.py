@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.follow_up import RecordFollowUpInput
 from schema.payloads.follow_up import FollowUpResult, FollowUpSuccess
@@ -44,7 +44,7 @@ async def record_follow_up(
             service_record_id=node_id("ServiceRecord", row.service_record_id),
         )
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "follow_up", Action.CREATE)
 
 
 @strawberry.type

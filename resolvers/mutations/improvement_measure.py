@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.improvement_measure import (
     CreateImprovementMeasureInput,
@@ -57,7 +57,7 @@ async def create_improvement_measure(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "improvement_measure", Action.CREATE)
 
 
 async def record_improvement_progress(
@@ -75,7 +75,7 @@ async def record_improvement_progress(
         ids.raise_if_any()
         return _success(await measures.record_progress(session, data), replayed=False)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "improvement_measure", Action.RECORD)
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.insurance_policy import CreatePolicyInput
 from schema.payloads.insurance_policy import InsurancePolicyResult, InsurancePolicySuccess
@@ -50,7 +50,7 @@ async def create_policy(
             policy_no=policy.policy_no,
         )
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "insurance_policy", Action.CREATE)
 
 
 @strawberry.type

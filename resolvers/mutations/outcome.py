@@ -20,22 +20,31 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
-from schema.errors import Conflict, FieldError, InputErrors, NotFound
+from schema.errors import Conflict, FieldError, Forbidden, InputErrors, NotFound
 from schema.ids import global_id
+from schema.payloads.base import WriteSuccess
 from services.errors import ConflictError, InputError, NotFoundError
 from services.idempotency import IdempotentOutcome, run_idempotent
+from services.write_access import Action, ForbiddenError, WriteGuard, guarded
 
-S = TypeVar("S")
+__all__ = ["Action", "create_once", "node_id", "write_outcome"]
+
+S = TypeVar("S", bound=WriteSuccess)
 R = TypeVar("R")
 
 
 async def write_outcome(
-    info: Info, write: Callable[[AsyncSession], Awaitable[S]]
-) -> S | InputErrors | NotFound | Conflict:
+    info: Info, write: Callable[[AsyncSession], Awaitable[S]], resource: str, action: Action
+) -> S | InputErrors | NotFound | Conflict | Forbidden:
+    """``write`` as ``action`` on ``resource`` (a table of the policy), authorized by the
+    policy around it (services/write_access.py) and answered as a result type."""
     session = info.context.session
+    guard = WriteGuard(info.context.access, resource, action)
     try:
         async with session.begin_nested():
-            return await write(session)
+            written = await guarded(session, guard, lambda: write(session), key=lambda s: s._pk)
+    except ForbiddenError as error:
+        return Forbidden(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
     except InputError as error:
         return InputErrors(
             code=error.code,
@@ -56,6 +65,9 @@ async def write_outcome(
         return NotFound(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
     except ConflictError as error:
         return Conflict(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
+    # The audit log: the row written, under its type ("ServiceRecord:42" → ServiceRecord).
+    info.context.audit.wrote(str(written.id).partition(":")[0], written._pk)
+    return written
 
 
 async def create_once(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.service_record import (
     CompleteServiceRecordInput,
@@ -84,7 +84,7 @@ async def create_service_record(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "service_record", Action.CREATE)
 
 
 async def complete_service_record(
@@ -105,7 +105,7 @@ async def complete_service_record(
         ids.raise_if_any()
         return _success(await records.complete_service_record(session, data), replayed=False)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "service_record", Action.RECORD)
 
 
 @strawberry.type

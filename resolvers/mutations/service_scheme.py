@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.service_scheme import CreateSchemeInput, ReviseSchemeInput, SchemeContentInput
 from schema.payloads.service_scheme import ServiceSchemeResult, ServiceSchemeSuccess
@@ -67,7 +67,7 @@ async def create_scheme(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "service_scheme", Action.CREATE)
 
 
 async def revise_scheme(
@@ -89,7 +89,7 @@ async def revise_scheme(
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "service_scheme", Action.CREATE)
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
 from resolvers.mutations.ids import IdReader
-from resolvers.mutations.outcome import create_once, node_id, write_outcome
+from resolvers.mutations.outcome import Action, create_once, node_id, write_outcome
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.inputs.unit_confirmation import DecideOnServiceRecordInput
 from schema.payloads.unit_confirmation import UnitConfirmationResult, UnitConfirmationSuccess
@@ -44,7 +44,7 @@ async def decide_on_service_record(
             decision=row.decision,
         )
 
-    return await write_outcome(info, write)
+    return await write_outcome(info, write, "unit_confirmation", Action.CONFIRM)
 
 
 @strawberry.type

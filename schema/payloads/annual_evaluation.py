@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import EvaluationStatus
 
@@ -20,7 +20,7 @@ class AnnualEvaluationSuccess(WriteSuccess):
 
 
 AnnualEvaluationResult = Annotated[
-    AnnualEvaluationSuccess | InputErrors | NotFound | Conflict,
+    AnnualEvaluationSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "AnnualEvaluationResult",
         description="写入年度评估报告的结果 / outcome of writing a annual evaluation report",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import ComplaintStatus
 
@@ -17,7 +17,7 @@ class ComplaintSuccess(WriteSuccess):
 
 
 ComplaintResult = Annotated[
-    ComplaintSuccess | InputErrors | NotFound | Conflict,
+    ComplaintSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "ComplaintResult", description="写入投诉的结果 / outcome of writing a complaint"
     ),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import LedgerEntryKind
 
@@ -19,7 +19,7 @@ class FeeLedgerEntrySuccess(WriteSuccess):
 
 
 FeeLedgerEntryResult = Annotated[
-    FeeLedgerEntrySuccess | InputErrors | NotFound | Conflict,
+    FeeLedgerEntrySuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "FeeLedgerEntryResult",
         description="写入台账条目的结果 / outcome of writing a fee-ledger entry",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 
 
@@ -18,7 +18,7 @@ class FollowUpSuccess(WriteSuccess):
 
 
 FollowUpResult = Annotated[
-    FollowUpSuccess | InputErrors | NotFound | Conflict,
+    FollowUpSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "FollowUpResult", description="写入回访记录的结果 / outcome of writing a follow-up"
     ),

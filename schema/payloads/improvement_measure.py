@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import ImprovementStatus
 
@@ -17,7 +17,7 @@ class ImprovementMeasureSuccess(WriteSuccess):
 
 
 ImprovementMeasureResult = Annotated[
-    ImprovementMeasureSuccess | InputErrors | NotFound | Conflict,
+    ImprovementMeasureSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "ImprovementMeasureResult",
         description="写入改进措施的结果 / outcome of writing a improvement measure",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 
 
@@ -16,7 +16,7 @@ class InsurancePolicySuccess(WriteSuccess):
 
 
 InsurancePolicyResult = Annotated[
-    InsurancePolicySuccess | InputErrors | NotFound | Conflict,
+    InsurancePolicySuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "InsurancePolicyResult",
         description="写入保险合同的结果 / outcome of writing a insurance policy",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import ServiceStatus
 
@@ -17,7 +17,7 @@ class ServiceRecordSuccess(WriteSuccess):
 
 
 ServiceRecordResult = Annotated[
-    ServiceRecordSuccess | InputErrors | NotFound | Conflict,
+    ServiceRecordSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "ServiceRecordResult",
         description="写入服务记录的结果 / outcome of writing a service record",

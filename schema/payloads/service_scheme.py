@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 
 
@@ -16,7 +16,7 @@ class ServiceSchemeSuccess(WriteSuccess):
 
 
 ServiceSchemeResult = Annotated[
-    ServiceSchemeSuccess | InputErrors | NotFound | Conflict,
+    ServiceSchemeSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "ServiceSchemeResult",
         description="写入服务方案的结果 / outcome of writing a service scheme",

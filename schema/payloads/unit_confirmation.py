@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.errors import Conflict, InputErrors, NotFound
+from schema.errors import Conflict, Forbidden, InputErrors, NotFound
 from schema.payloads.base import WriteSuccess
 from schema.vocabulary import ConfirmationDecision
 
@@ -17,7 +17,7 @@ class UnitConfirmationSuccess(WriteSuccess):
 
 
 UnitConfirmationResult = Annotated[
-    UnitConfirmationSuccess | InputErrors | NotFound | Conflict,
+    UnitConfirmationSuccess | InputErrors | NotFound | Conflict | Forbidden,
     strawberry.union(
         "UnitConfirmationResult",
         description="写入投保单位确认的结果 / outcome of writing a unit confirmation",

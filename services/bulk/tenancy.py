@@ -1,4 +1,4 @@
-"""Who may upload for which insurer: the stand-in that issue 4 (Casbin) replaces.
+"""Who may upload for which insurer, as the policy says (``create`` on the kind's table).
 
 Everything the bulk path asks about authorization goes through ``UploadPermit``: whether
 the identity may upload at all, whether a line's insurer is its own (NOT_YOUR_TENANT), and
@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, inspect, true
 
-from services.identity import Identity
+from policies.resources import ScopeKind
 from services.validation import Checker
-from store.enums import Role
+from services.write_access import Access, Action
 from store.models.fee_ledger_entry import FeeLedgerEntry
 from store.models.insurance_policy import InsurancePolicy
 from store.models.service_record import ServiceRecord
@@ -43,29 +43,36 @@ class _InsurerScope:
 
 @dataclass(frozen=True, slots=True)
 class UploadPermit:
-    insurer_ids: frozenset[int] | None  # None: any insurer (admin)
+    insurer_ids: frozenset[int] | None  # None: any insurer
+    # What the upload's reference lookups see: the uploader's read + refer scope under the
+    # policy. Absent (service tests build permits by hand): the insurers' tenant as above.
+    lookups: RowScope | None = None
 
     @classmethod
-    def of(cls, identity: Identity) -> UploadPermit | None:
-        """``None`` when the identity may not upload: only insurers' systems and admins."""
-        roles = set(identity.roles)
-        if Role.ADMIN in roles:
-            return cls(insurer_ids=None)
-        if Role.INSURER in roles:
-            return cls(
-                insurer_ids=frozenset(
-                    g.insurer_id
-                    for g in identity.grants
-                    if g.role is Role.INSURER and g.insurer_id is not None
-                )
+    def of(cls, access: Access, resource: str) -> UploadPermit | None:
+        """The policy's permit to create ``resource`` rows in bulk; ``None`` when it grants
+        none. Uploads are bounded by tenant: an ``own_tenant`` grant uploads for its
+        insurer, an ``all`` grant for any; a grant of any other kind does not upload."""
+        granted = access.for_action(Action.CREATE).grant_kinds(resource)
+        if any(kind is ScopeKind.ALL for _, kind in granted):
+            insurer_ids = None
+        else:
+            insurer_ids = frozenset(
+                grant.insurer_id
+                for grant, kind in granted
+                if kind is ScopeKind.OWN_TENANT and grant.insurer_id is not None
             )
-        return None
+            if not insurer_ids:
+                return None
+        return cls(insurer_ids=insurer_ids, lookups=access.for_action(Action.REFER))
 
     def allows(self, insurer_id: int) -> bool:
         return self.insurer_ids is None or insurer_id in self.insurer_ids
 
     @property
     def scope(self) -> RowScope:
+        if self.lookups is not None:
+            return self.lookups
         return EVERYTHING if self.insurer_ids is None else _InsurerScope(self.insurer_ids)
 
     def check_insurer(self, check: Checker, field: str, insurer_id: int) -> bool:

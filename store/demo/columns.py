@@ -12,7 +12,20 @@ _CREATED = ("created_at",)
 # revocations only by operators, `anzexian token`; auth_version's one row by its migration;
 # the policy by `anzexian migrate`, which stores the default policy when there is none).
 NOT_GENERATED = frozenset(
-    {"idempotency_key", "api_key", "revoked_token", "auth_version", "policy_rule"}
+    {
+        "idempotency_key",
+        "api_key",
+        "revoked_token",
+        "auth_version",
+        "policy_rule",
+        # The audit log records requests as they are served; demo data makes none.
+        "audit_entry",
+        "audit_subject",
+        # The search outbox fills itself from writes; a seed is followed by a reindex.
+        "search_outbox",
+        "search_dead_letter",
+        "search_indexer_lease",
+    }
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {

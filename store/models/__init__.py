@@ -4,6 +4,8 @@ from store.models.agency import Agency
 from store.models.agency_qualification import AgencyQualification
 from store.models.annual_evaluation import AnnualEvaluation
 from store.models.api_key import ApiKey
+from store.models.audit_entry import AuditEntry
+from store.models.audit_subject import AuditSubject
 from store.models.auth_version import AuthVersion
 from store.models.complaint import Complaint
 from store.models.fee_ledger_entry import FeeLedgerEntry
@@ -25,18 +27,27 @@ from store.models.revoked_token import RevokedToken
 from store.models.role_binding import RoleBinding
 from store.models.scheme_item import SchemeItem
 from store.models.scheme_staff import SchemeStaff
+from store.models.search_dead_letter import SearchDeadLetter
+from store.models.search_indexer_lease import SearchIndexerLease
+from store.models.search_outbox import SearchOutbox
 from store.models.service_record import ServiceRecord
 from store.models.service_record_staff import ServiceRecordStaff
 from store.models.service_scheme import ServiceScheme
 from store.models.staff_member import StaffMember
 from store.models.staff_training import StaffTraining
 from store.models.unit_confirmation import UnitConfirmation
+from store.outbox import install as _install_search_outbox
+
+# Writes of searchable rows add search outbox rows in their own flush (store/outbox.py).
+_install_search_outbox()
 
 __all__ = [
     "Agency",
     "AgencyQualification",
     "AnnualEvaluation",
     "ApiKey",
+    "AuditEntry",
+    "AuditSubject",
     "AuthVersion",
     "Complaint",
     "FeeLedgerEntry",
@@ -58,6 +69,9 @@ __all__ = [
     "RoleBinding",
     "SchemeItem",
     "SchemeStaff",
+    "SearchDeadLetter",
+    "SearchIndexerLease",
+    "SearchOutbox",
     "ServiceRecord",
     "ServiceRecordStaff",
     "ServiceScheme",

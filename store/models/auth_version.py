@@ -1,9 +1,13 @@
-"""One row whose ``version`` grows with every revocation, in the revocation's transaction.
+"""One row whose ``version`` grows with every revocation and every change of the access
+policy (``policy_rule``), in the transaction of that change.
 
-Each server process keeps the revocation state in memory and compares this number every
-few seconds (``server/revocation.py``); a change makes it reload. One row, not a sequence,
-so that SQLite and PostgreSQL read it the same way and a rolled-back revocation leaves it
-unchanged.
+Each server process keeps the revocation state and the policy in memory and compares this
+number every few seconds (``server/revocation.py``, ``server/policy_source.py``); a change
+makes it reload both. One number for the two, because the table admits one row only (a
+second key would need a migration) and both are rare operator actions: a revocation costs
+a policy reload of a few hundred rules, a policy edit a reload of the revocation list. One
+row, not a sequence, so that SQLite and PostgreSQL read it the same way and a rolled-back
+change leaves it unchanged.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from store.repositories.base import Repository
 
 
 class ApiKeyRepository(Repository[ApiKey]):
+    internal = True
     model = ApiKey
 
     async def by_prefix(self, prefix: str) -> ApiKey | None:

@@ -1,4 +1,5 @@
-"""The single-row version that every revocation bumps (store/models/auth_version.py)."""
+"""The single-row version that every revocation and policy change bumps
+(store/models/auth_version.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from store.repositories.base import Repository
 
 
 class AuthVersionRepository(Repository[AuthVersion]):
+    internal = True
     model = AuthVersion
 
     async def current(self) -> int | None:
@@ -19,7 +21,7 @@ class AuthVersionRepository(Repository[AuthVersion]):
 
     async def bump(self) -> None:
         """Increment, inside the caller's transaction: the new number becomes visible to
-        other processes exactly when the revocation it announces does."""
+        other processes exactly when the change it announces does."""
         result = await self.session.execute(
             update(AuthVersion)
             .where(AuthVersion.id == SINGLETON_ID)

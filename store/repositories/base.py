@@ -7,7 +7,8 @@ other way for a repository to select rows, so no read path can forget the scope.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, true
@@ -60,12 +61,41 @@ class _NoMask:
 NO_MASK: FieldMask = _NoMask()
 
 
+_BOUND_SCOPE = "anzexian.row_scope"
+
+
+@contextmanager
+def bound_scope(session: AsyncSession, scope: RowScope) -> Iterator[None]:
+    """Every repository built on ``session`` without an explicit scope uses ``scope``.
+
+    A write's services look rows up through dozens of repositories (the referenced unit,
+    policy, scheme, staff…); binding the writer's scope to the session reaches all of them,
+    so a row the writer may not see reads as absent (UNKNOWN_REFERENCE, EXAMPLES #4) without
+    every service passing the scope by hand. Sessions of trusted tools (CLI, seeding) bind
+    nothing and see everything.
+    """
+    previous = session.info.get(_BOUND_SCOPE)
+    session.info[_BOUND_SCOPE] = scope
+    try:
+        yield
+    finally:
+        if previous is None:
+            del session.info[_BOUND_SCOPE]
+        else:
+            session.info[_BOUND_SCOPE] = previous
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
+    # The platform's own bookkeeping (principals, keys, idempotency…), not business rows:
+    # no policy names these tables, so a bound business scope would hide them entirely.
+    internal: ClassVar[bool] = False
 
-    def __init__(self, session: AsyncSession, scope: RowScope = EVERYTHING) -> None:
+    def __init__(self, session: AsyncSession, scope: RowScope | None = None) -> None:
         self.session = session
-        self.scope = scope
+        if scope is None:
+            scope = EVERYTHING if self.internal else session.info.get(_BOUND_SCOPE, EVERYTHING)
+        self.scope: RowScope = scope
 
     def select(self) -> Select[M]:
         """The scoped base query; every read of this repository starts here."""
@@ -100,3 +130,22 @@ class Repository(Generic[M]):
         self.session.add_all(rows)
         await self.session.flush()
         return rows
+
+
+async def row_within(session: AsyncSession, table: str, key: Any, scope: RowScope) -> bool:
+    """Whether the row of ``table`` with primary key ``key`` lies within ``scope``: the one
+    check a write makes of what it wrote (services/write_access.py)."""
+    model = _MODELS_BY_TABLE[table]
+    pk = model.__mapper__.primary_key[0]
+    stmt = select(func.count()).select_from(model).where(pk == key, scope.where(model))
+    return bool((await session.execute(stmt)).scalar_one())
+
+
+class _ModelsByTable(dict[str, type[Any]]):
+    def __missing__(self, table: str) -> type[Any]:
+        # Built on first use: every model module is imported by then (store.models).
+        self.update({m.class_.__tablename__: m.class_ for m in Base.registry.mappers})
+        return self[table]
+
+
+_MODELS_BY_TABLE = _ModelsByTable()

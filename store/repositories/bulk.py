@@ -17,17 +17,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import Base
 from store.repositories.base import Repository
+from store.repositories.search_outbox import enqueue, outbox_rows
 
 Row = Mapping[str, object]
 
 
-async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[Row]) -> None:
-    """Insert ``rows`` (all with the same keys) without reading anything back."""
+async def insert_rows(
+    session: AsyncSession, model: type[Base], rows: Sequence[Row], *, outbox: bool = True
+) -> None:
+    """Insert ``rows`` (all with the same keys) without reading anything back; searchable
+    rows add their search outbox rows in the same transaction (store/outbox.py's twin), unless
+    the caller enqueued what they change already (``outbox=False``: children of new parents)."""
     if not rows:
         return
     table = Base.metadata.tables[model.__tablename__]
     conn = await session.connection()
     await conn.execute(insert(table), list(rows))
+    if outbox:
+        await enqueue(conn, outbox_rows(table.name, rows))
 
 
 async def insert_returning_ids(
@@ -49,10 +56,14 @@ async def insert_returning_ids(
     conn = await session.connection()
     if conn.dialect.name == "postgresql":
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list((await conn.execute(stmt, list(rows))).scalars())
-    ids = sorted((await conn.execute(insert(table).returning(table.c.id), list(rows))).scalars())
-    if len(ids) != len(rows) or ids[-1] - ids[0] != len(ids) - 1:
-        raise RuntimeError(f"{table.name}: new ids are not consecutive; cannot pair them")
+        ids = list((await conn.execute(stmt, list(rows))).scalars())
+    else:
+        ids = sorted(
+            (await conn.execute(insert(table).returning(table.c.id), list(rows))).scalars()
+        )
+        if len(ids) != len(rows) or ids[-1] - ids[0] != len(ids) - 1:
+            raise RuntimeError(f"{table.name}: new ids are not consecutive; cannot pair them")
+    await enqueue(conn, outbox_rows(table.name, rows, ids))  # same transaction as the rows
     return ids
 
 

@@ -13,6 +13,7 @@ T = TypeVar("T")
 
 
 class IdempotencyKeyRepository(Repository[IdempotencyKey]):
+    internal = True
     model = IdempotencyKey
 
     async def find(self, principal_name: str, operation: str, key: str) -> IdempotencyKey | None:

@@ -13,6 +13,7 @@ from store.repositories.base import Repository
 
 
 class PrincipalRepository(Repository[Principal]):
+    internal = True
     model = Principal
 
     async def by_name(self, name: str) -> Principal | None:

@@ -13,6 +13,7 @@ from store.repositories.base import Repository
 
 
 class RevokedTokenRepository(Repository[RevokedToken]):
+    internal = True
     model = RevokedToken
 
     async def by_jti(self, jti: str) -> RevokedToken | None:

@@ -8,6 +8,7 @@ from store.repositories.base import Repository
 
 
 class RoleBindingRepository(Repository[RoleBinding]):
+    internal = True
     model = RoleBinding
 
     async def of_principal(

@@ -103,6 +103,7 @@ class ServiceRecordRepository(Repository[ServiceRecord]):
             self.session,
             Hazard,
             [{**h, "service_record_id": i} for i, hs in zip(ids, hazards, strict=True) for h in hs],
+            outbox=False,  # the new records' outbox rows cover their hazards
         )
         await insert_rows(
             self.session,

@@ -13,13 +13,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import ExecutionResult
 
+from policies.enforcer import Decisions, default_rules
+from policies.scope import Scope
 from resolvers.context import RequestContext
 from resolvers.root import build_schema
 from services.identity import Identity, RoleGrant
 from store.enums import Role
 
-# The principal of the schema-level tests; only its name matters until issue 4 (it owns the
-# idempotency keys).
+# The default policy, as the writes of these tests are authorized (their reads are not
+# scoped: tests/policies covers that).
+DECISIONS = Decisions(default_rules())
+
+# A principal with no subject: the policy lets it write nothing (mutation tests use the
+# scene's writers, tests/resolvers/mutations/conftest.py).
 WRITER = Identity(
     name="insurer-system", display_name="保险机构系统", grants=(RoleGrant(role=Role.INSURER),)
 )
@@ -31,7 +37,7 @@ class Execute(Protocol):
         query: str,
         variables: dict[str, Any] | None = None,
         *,
-        identity: Identity = WRITER,
+        identity: Identity | None = None,
     ) -> Awaitable[ExecutionResult]: ...
 
 
@@ -42,7 +48,13 @@ def schema() -> strawberry.Schema:
 
 def request_context(session: AsyncSession, identity: Identity) -> RequestContext:
     request = Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []})
-    return RequestContext(request=request, response=Response(), session=session, identity=identity)
+    return RequestContext(
+        request=request,
+        response=Response(),
+        session=session,
+        identity=identity,
+        access=Scope(identity, DECISIONS.decide),
+    )
 
 
 @pytest.fixture
@@ -51,9 +63,9 @@ def execute(schema: strawberry.Schema, sessions: async_sessionmaker[AsyncSession
     extension commits (a SAVEPOINT release here) or rolls back, then closes it."""
 
     async def run(
-        query: str, variables: dict[str, Any] | None = None, *, identity: Identity = WRITER
+        query: str, variables: dict[str, Any] | None = None, *, identity: Identity | None = None
     ) -> ExecutionResult:
-        context = request_context(sessions(), identity)
+        context = request_context(sessions(), identity or WRITER)
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     return run

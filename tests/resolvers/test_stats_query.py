@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pytest
+from graphql import GraphQLObjectType, get_named_type
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from resolvers.stats import report_tree
+from services.stats import Dimension, StatsInput, compute_stats
+from store.repositories.stats.repository import CUSTOM_PLANS
 from tests.factories.stats_world import StatsWorld, build_stats_world
-from tests.resolvers.graph_helpers import counting, run
+from tests.resolvers.graph_helpers import SCHEMA, counting, run
 
 QUERY = """
 query Stats($groupBy: [StatsDimension!]!, $filter: StatsFilter, $level: RegionLevel) {
@@ -103,11 +109,89 @@ async def test_stats_by_region_and_category_with_labels(session: AsyncSession) -
     assert names == {"410000": "河南省", "410100": "郑州市", "440300": "深圳市"}
 
 
-async def test_one_statement_for_a_bounded_range(session: AsyncSession) -> None:
+@pytest.mark.parametrize(
+    ("group_by", "stats_filter", "aggregates"),
+    [
+        (["REGION", "INSURER", "YEAR"], YEAR_2024, 1),
+        (["REGION", "INDUSTRY"], YEAR_2024, 1),
+        (["INSURER"], {"region": "440000"}, 1),  # an open range: the whole calendar, bound
+        ([], {}, 1),
+        (["YEAR"], {"from": "2024-01-01"}, 2),  # the policies' span first, for their years
+    ],
+)
+async def test_statements_per_stats_request(
+    session: AsyncSession,
+    backend: str,
+    group_by: list[str],
+    stats_filter: dict[str, str],
+    aggregates: int,
+) -> None:
+    """One aggregate statement whatever the groups and the range; on PostgreSQL the plan
+    setting before it (store/repositories/stats/repository.py)."""
     await build_stats_world(session)
     with counting(session) as seen:
-        await _stats(session, groupBy=["REGION", "INSURER", "YEAR"], filter=YEAR_2024)
-    assert seen.count == 1
+        await _stats(session, groupBy=group_by, filter=stats_filter)
+    settings = [q for q in seen.queries if q == CUSTOM_PLANS]
+    assert len(settings) == (1 if backend == "postgresql" else 0)
+    assert seen.count - len(settings) == aggregates
+
+
+def _fields(type_name: str) -> dict[str, Any]:
+    gql_type = SCHEMA._schema.get_type(type_name)
+    assert isinstance(gql_type, GraphQLObjectType)
+    return dict(gql_type.fields)
+
+
+def _check_keys(type_name: str, tree: dict[str, Any]) -> None:
+    """The tree has exactly the schema's fields, all the way down."""
+    fields = _fields(type_name)
+    assert set(tree) == set(fields), type_name
+    for name, field in fields.items():
+        named = get_named_type(field.type)
+        value = tree[name]
+        if isinstance(named, GraphQLObjectType) and value is not None:
+            for item in value if isinstance(value, list) else [value]:
+                _check_keys(named.name, item)
+
+
+async def test_the_report_has_every_field_of_the_schema(session: AsyncSession) -> None:
+    world = await build_stats_world(session)
+    data = StatsInput(group_by=tuple(Dimension))
+    report = await compute_stats(session, data, today=date(2025, 1, 3))
+    assert report.groups and any(g.insurer and g.insurer.key == world.a.id for g in report.groups)
+    _check_keys("StatsResult", report_tree(report))
+
+
+async def test_aliases_fragments_directives_and_typename(session: AsyncSession) -> None:
+    world = await build_stats_world(session)
+    query = """
+    query Aliased($skip: Boolean!) {
+      figures: stats(groupBy: [INSURER], filter: {from: "2024-01-01", to: "2025-01-01"}) {
+        __typename
+        groups {
+          who: insurer { id }
+          ...Counts
+          fees @skip(if: $skip) { income }
+          archive @include(if: $skip) { confirmed }
+        }
+      }
+    }
+    fragment Counts on StatsGroup {
+      unitsCovered
+      followUp { rule rate: onTimeRate { ratio } }
+      again: unitsCovered
+    }
+    """
+    result = await run(session, query, {"skip": True})
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    figures = result.data["figures"]
+    assert figures["__typename"] == "StatsResult"
+    first = figures["groups"][0]
+    assert list(first) == ["who", "unitsCovered", "followUp", "again", "archive"]
+    assert first["who"] == {"id": f"Insurer:{world.a.id}"}
+    assert first["followUp"] == {"rule": "R-6.3-followup", "rate": {"ratio": "0.6667"}}
+    assert first["again"] == first["unitsCovered"] == 2
 
 
 async def test_a_bad_insurer_id_is_a_readable_error(session: AsyncSession) -> None:

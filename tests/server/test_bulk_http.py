@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from policies.enforcer import ensure_default_policy
 from server import tokens
 from server.app import create_app
 from server.settings import Settings
@@ -50,6 +51,7 @@ async def site(tmp_path: Path) -> Site:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bulk.db'}"
     engine = create_engine(url)
     await upgrade(engine)
+    await ensure_default_policy(session_factory(engine))  # as `anzexian migrate` does
     async with session_factory(engine)() as session, session.begin():
         world, other = await build_world(session), await build_world(session)
         policy = await create_policy(session, insurer_id=world.insurer.id, unit_id=world.unit.id)
@@ -222,3 +224,29 @@ async def test_an_idempotent_retry_writes_nothing(client: httpx.AsyncClient, sit
     refused = await client.post("/bulk/service-records", content=body, headers=bad_key)
     assert (refused.status_code, refused.json()["code"]) == (400, "IDEMPOTENCY_KEY_INVALID")
     assert await _records(site) == 2
+
+
+async def test_uploads_share_the_principals_rate_with_graphql(site: Site) -> None:
+    """One bucket per principal across /graphql and /bulk (server/limits.py): the burst
+    spent on an upload is not available to a query, and the refusal says when to retry."""
+    settings = site.settings.model_copy(update={"limit_rate": "insurer:1/2"})
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            body = ndjson([record_line(site.world, site.policy)])
+            first = await client.post("/bulk/service-records", content=body, headers=_auth(site))
+            query = await client.post(
+                "/graphql",
+                json={"query": "{ __typename }"},
+                headers={"Authorization": _auth(site)["Authorization"]},
+            )
+            refused = await client.post("/bulk/service-records", content=body, headers=_auth(site))
+    finally:
+        await app.state.engine.dispose()
+
+    assert (first.status_code, query.status_code) == (200, 200)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "RATE_LIMITED" and refused.json()["accepted"] is False
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert await _records(site) == 1  # the refused upload wrote nothing

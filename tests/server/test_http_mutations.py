@@ -14,11 +14,17 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 import services.complaint
+from policies.enforcer import ensure_default_policy
+from server import tokens
 from server.app import create_app
 from server.settings import Settings
 from store.database import create_engine, session_factory
+from store.enums import PrincipalKind, Role
 from store.migrate import upgrade
 from store.models.complaint import Complaint
+from store.models.principal import Principal
+from store.models.role_binding import RoleBinding
+from tests.factories.insurance_policy import create_policy
 from tests.factories.world import build_world
 
 FILE = """
@@ -27,9 +33,13 @@ mutation File($input: FileComplaintInput!, $key: String) {
     __typename
     ... on ComplaintSuccess { id replayed status }
     ... on InputErrors { code errors { code field messageZh messageEn rule } }
+    ... on Forbidden { code }
   }
 }
 """
+
+
+UNIT_USER = "unit-user"
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,16 @@ async def seeded(tmp_path: Path) -> Seeded:
     url = f"sqlite+aiosqlite:///{tmp_path / 'mutations.db'}"
     engine = create_engine(url)
     await upgrade(engine)
+    await ensure_default_policy(session_factory(engine))  # as `anzexian migrate` does
     async with session_factory(engine)() as session, session.begin():
         world = await build_world(session)
+        # The unit complains about its own insurer: one it holds a policy with.
+        await create_policy(session, insurer_id=world.insurer.id, unit_id=world.unit.id)
+        user = Principal(
+            kind=PrincipalKind.USER, name=UNIT_USER, display_name="单位用户", active=True
+        )
+        user.bindings.append(RoleBinding(role=Role.UNIT, unit_id=world.unit.id))
+        session.add(user)
         ids = world.insurer.id, world.unit.id
     await engine.dispose()
     settings = Settings(
@@ -57,9 +75,11 @@ async def seeded(tmp_path: Path) -> Seeded:
 
 @pytest.fixture
 async def client(seeded: Seeded) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as the insured unit's user (the complainant, R-6.4-complaint)."""
     app = create_app(seeded.settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    headers = {"Authorization": f"Bearer {tokens.issue(seeded.settings, UNIT_USER)}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
         yield c
     await app.state.engine.dispose()
 
@@ -133,3 +153,14 @@ async def test_a_float_for_money_is_refused_readably(
     response = await client.post("/graphql", json={"query": query, "variables": {"amount": 0.1}})
     body = response.json()
     assert "float" in body["errors"][0]["message"]
+
+
+async def test_the_public_writes_nothing_over_http(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    body = {"query": FILE, "variables": {"input": _complaint(seeded)}}
+    response = await client.post("/graphql", json=body, headers={"Authorization": ""})
+
+    result = response.json()["data"]["fileComplaint"]
+    assert (result["__typename"], result["code"]) == ("Forbidden", "FORBIDDEN")
+    assert await _complaints(seeded) == 0

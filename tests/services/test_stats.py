@@ -11,21 +11,28 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import ColumnElement, event, inspect, true
+from sqlalchemy import ColumnElement, event, inspect, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policies.enforcer import Decisions, default_rules
+from policies.resources import Action
+from policies.scope import Scope
 from services.errors import InputError
+from services.identity import Identity, RoleGrant
 from services.stats import StatsFilterInput, StatsInput, compute_stats
 from services.stats_report import Deadline, StatsGroup, StatsReport
 from services.working_days import coverage
-from store.enums import RegionLevel, ServiceCategory
+from store.enums import ConfirmationDecision, RegionLevel, Role, ServiceCategory
+from store.models.service_record import ServiceRecord
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.stats import Dimension
+from store.repositories.stats.repository import CUSTOM_PLANS
 from tests.factories.follow_up import create_follow_up
 from tests.factories.insurance_policy import create_policy
 from tests.factories.insured_unit import create_insured_unit
 from tests.factories.insurer import create_insurer
 from tests.factories.stats_world import StatsWorld, build_stats_world, china, completed
+from tests.factories.unit_confirmation import create_confirmation
 
 AS_OF = date(2025, 1, 3)  # S5 and C5 (30/31 Dec 2024) are not due yet on this day
 YEAR_2024 = StatsFilterInput(date_from=date(2024, 1, 1), date_to=date(2025, 1, 1))
@@ -106,6 +113,19 @@ async def test_every_measure_of_2024_ungrouped(session: AsyncSession, world: Sta
         None,
     )
     assert figures(total) == TOTAL_2024
+
+
+async def test_a_kept_statement_answers_for_each_day(
+    session: AsyncSession, world: StatsWorld
+) -> None:
+    """The as-of day is bound at execution (the built statement is kept per process): S5,
+    pending on 3 Jan 2025, is overdue by June."""
+    (before,) = (await stats(session)).groups
+    data = StatsInput(filter=YEAR_2024)
+    (after,) = (await compute_stats(session, data, today=date(2025, 6, 2))).groups
+    assert outcomes(before.follow_up) == (2, 1, 1, 1, 0)
+    assert outcomes(after.follow_up) == (2, 1, 2, 0, 0)
+    assert outcomes(after.complaints.verified_answer) == (1, 0, 1, 0, 0)  # C5 too
 
 
 async def test_rates_are_exact(session: AsyncSession, world: StatsWorld) -> None:
@@ -418,11 +438,13 @@ async def test_years_inside_a_range_are_clipped(session: AsyncSession, world: St
 
 @contextmanager
 def statements(connection: Any) -> Iterator[list[str]]:
-    """Every statement the test's connection executes inside the block."""
+    """Every statement the test's connection executes inside the block, but the plan setting
+    PostgreSQL gets first (store/repositories/stats/repository.py)."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
+        if statement != CUSTOM_PLANS:
+            seen.append(statement)
 
     sync = connection.sync_connection
     event.listen(sync, "before_cursor_execute", record)
@@ -443,7 +465,10 @@ async def test_statements_do_not_grow_with_the_groups(
         counts[len(report.groups)] = len(seen)
     assert len(counts) == 3 and set(counts.values()) == {1}  # 1, 2, and many groups
     with statements(connection) as seen:
-        await stats(session, D.REGION, date_from=None)  # open range: bounds first
+        await stats(session, D.REGION, date_from=None)  # open range: the whole calendar
+    assert len(seen) == 1
+    with statements(connection) as seen:
+        await stats(session, D.YEAR, date_from=None)  # policies' years: their span first
     assert len(seen) == 2
 
 
@@ -501,6 +526,42 @@ async def test_a_narrower_scope_trims_the_aggregates_in_sql(
     }
     (trimmed,) = (await stats(session, scope=WithoutInsurer(world.b.id))).groups
     assert figures(trimmed) == by_insurer[world.a.id]
+
+
+def _regulator(region: str) -> RowScope:
+    identity = Identity(
+        name="regulator", display_name="监管", grants=(RoleGrant(Role.REGULATOR, region),)
+    )
+    return Scope(identity, Decisions(default_rules()).decide).for_action(Action.AGGREGATE)
+
+
+async def test_a_decision_counts_where_its_own_unit_is_visible(
+    session: AsyncSession, world: StatsWorld
+) -> None:
+    """A record's decisions come from its unit; one recorded by another unit (inconsistent,
+    but not impossible in the tables) counts where that unit is visible, not where the
+    record is (the shortcut of ``implied.same_unit`` keeps the test for it)."""
+    s1, s2 = (
+        await session.execute(
+            select(ServiceRecord)
+            .where(ServiceRecord.unit_id == world.u1.id, ServiceRecord.completed_at.is_not(None))
+            .order_by(ServiceRecord.completed_at)
+        )
+    ).scalars()
+    disputed = ConfirmationDecision.DISPUTED
+    # By 410102 (Henan) on a Guangdong record, after its confirmation.
+    await create_confirmation(
+        session, s1, unit_id=world.u2.id, decision=disputed, decided_at=china(2024, 3, 2)
+    )
+    # By 440300 (Guangdong, another unit) on a Guangdong record, after its confirmation.
+    await create_confirmation(
+        session, s2, unit_id=world.u4.id, decision=disputed, decided_at=china(2024, 10, 20)
+    )
+    (gd,) = (await stats(session, scope=_regulator("440000"))).groups
+    (everything,) = (await stats(session, region="440000")).groups
+    # Guangdong's 2024 records: S1, S2 (U1), S5 (U4, undecided).
+    assert figures(gd)["decisions"] == (1, 1, 1)  # S1 confirmed, S2 now disputed
+    assert figures(everything)["decisions"] == (0, 2, 1)  # both disputed
 
 
 # --- arguments ---------------------------------------------------------------------------

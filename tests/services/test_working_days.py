@@ -1,4 +1,4 @@
-"""The working-day calendar the stats CTE is built from (chinese_calendar, never a weekday
+"""The working-day calendar the stats statement binds (chinese_calendar, never a weekday
 rule), and its agreement with the plain statement of the rule."""
 
 from __future__ import annotations
@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from services.working_days import (
     add_working_days,
-    calendar_days,
     china_day,
     coverage,
+    due_calendar,
     is_workday,
 )
+from store.repositories.stats import DeadlineDays, DueCalendar
 
 
 def test_holidays_and_make_up_days() -> None:
@@ -30,30 +31,48 @@ def test_add_working_days_across_holidays() -> None:
     assert add_working_days(last, 1) is None  # the due day lies past the calendar
 
 
-def test_calendar_rows_index_working_days() -> None:
-    rows = calendar_days(date(2024, 2, 8), date(2024, 2, 9), extend_by=5)
-    assert rows[0].day == date(2024, 2, 8) and rows[-1].day == date(2024, 2, 22)
-    by_day = {r.day: r for r in rows}
-    # Due day of N working days after d: the working day whose index is index(d) + N.
-    for start in (date(2024, 2, 8), date(2024, 2, 9)):
-        due = [r.day for r in rows if r.workday and r.index == by_day[start].index + 5]
-        assert due == [add_working_days(start, 5)]
-    assert [r.index for r in rows[:4]] == [1, 2, 2, 2]  # Thu, Fri, then the holiday
+RULES = DeadlineDays(followup=5, archive=10, complaint=5, complaint_verified=10)
 
 
-def test_calendar_rows_agree_with_the_rule_over_a_year() -> None:
-    rows = calendar_days(date(2024, 1, 1), date(2024, 12, 31), extend_by=10)
-    workdays = {r.index: r.day for r in rows if r.workday}
-    for r in rows:
-        if r.day.year == 2024:
-            assert workdays[r.index + 10] == add_working_days(r.day, 10)
+def _due(calendar: DueCalendar, offsets: tuple[int | None, ...], day: date) -> date | None:
+    assert calendar.first is not None
+    offset = offsets[(day - calendar.first).days]
+    return None if offset is None else day + timedelta(days=offset)
+
+
+def test_due_days_across_the_spring_festival() -> None:
+    calendar = due_calendar(RULES, date(2024, 2, 8), date(2024, 2, 9))
+    assert calendar.first == date(2024, 2, 8) and calendar.length == 2
+    # Thu 8 Feb: Fri 9, then the holiday 10–17, make-up Sun 18, Mon 19 … Wed 21 is the 5th.
+    assert _due(calendar, calendar.followup, date(2024, 2, 8)) == date(2024, 2, 21)
+    assert _due(calendar, calendar.complaint, date(2024, 2, 9)) == date(2024, 2, 22)
+
+
+def test_due_days_agree_with_the_rule_over_a_year() -> None:
+    calendar = due_calendar(RULES, date(2024, 1, 1), date(2024, 12, 31))
+    assert calendar.length == 366
+    for i in range(calendar.length):
+        day = date(2024, 1, 1) + timedelta(days=i)
+        assert _due(calendar, calendar.followup, day) == add_working_days(day, 5)
+        assert _due(calendar, calendar.archive, day) == add_working_days(day, 10)
+        assert _due(calendar, calendar.complaint_verified, day) == add_working_days(day, 10)
+
+
+def test_an_open_range_covers_every_known_day() -> None:
+    calendar = due_calendar(RULES, None, None)
+    span = coverage()
+    assert calendar.first == span.first
+    assert calendar.length == (span.last - span.first).days + 1
+    assert due_calendar(RULES, None, None) is calendar  # the same object: rendered once
 
 
 def test_calendar_stays_inside_the_covered_years() -> None:
     last = coverage().last
-    rows = calendar_days(last - timedelta(days=3), last + timedelta(days=30), extend_by=10)
-    assert rows[-1].day == last
-    assert calendar_days(date(last.year + 1, 1, 1), date(last.year + 1, 2, 1), extend_by=5) == ()
+    calendar = due_calendar(RULES, last - timedelta(days=3), last + timedelta(days=30))
+    assert calendar.length == 4  # clipped to the last covered day
+    # Past the calendar the due day is unknown, never a weekday guess.
+    assert calendar.followup[-1] is None and calendar.archive[-1] is None
+    assert due_calendar(RULES, date(last.year + 1, 1, 1), date(last.year + 1, 2, 1)).first is None
 
 
 def test_days_are_read_in_china() -> None:

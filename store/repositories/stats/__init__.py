@@ -1,20 +1,24 @@
-"""Dashboard aggregates (issue 3, item 3) computed in SQL: one statement per stats call, plus
-one to bound the calendar when the date range is open or long (``services/stats.py``).
+"""Dashboard aggregates (issue 3, item 3) computed in SQL: one statement per stats call (two
+only when grouping by YEAR over an open range: the policies' span first, see ``services/
+stats.py``), on PostgreSQL after a plan setting (``repository.py``).
 
 The statement is a UNION ALL of measure families (coverage, services, satisfaction, major
-hazards, complaints, ledger), each grouped by the requested dimensions, then summed per
-group. The rules' day counts and the working-day calendar come in with the ``StatsSpec``;
-every table read carries ``scope.where`` for it.
+hazards, complaints, ledger), each reading its rows from the filtered units on (``Build.
+source``), grouped by the requested dimensions, then summed per group. The rules' day counts
+and the working-day calendar come in with the ``StatsSpec``. Every table read carries
+``scope.where`` for it, unless the join it is read through provably enforces the same
+condition (``implied.py``). Built statements are kept per process (``cache.py``).
 """
 
 from store.repositories.stats.repository import StatsRepository
 from store.repositories.stats.spec import (
     MEASURES,
-    CalendarDay,
+    NO_CALENDAR,
     DeadlineDays,
     Dimension,
-    EventBounds,
+    DueCalendar,
     Outcome,
+    PolicySpan,
     StatsFilter,
     StatsRow,
     StatsSpec,
@@ -23,11 +27,12 @@ from store.repositories.stats.spec import (
 
 __all__ = [
     "MEASURES",
-    "CalendarDay",
+    "NO_CALENDAR",
     "DeadlineDays",
     "Dimension",
-    "EventBounds",
+    "DueCalendar",
     "Outcome",
+    "PolicySpan",
     "StatsFilter",
     "StatsRepository",
     "StatsRow",

@@ -9,16 +9,16 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, s
 
 from store.models.complaint import Complaint
 from store.repositories.stats.context import Build
-from store.repositories.stats.deadlines import due_on, outcome_counts
+from store.repositories.stats.deadlines import outcome_counts
 from store.repositories.stats.sql import count_if, local_day, no_category, year_of
 
 
 def complaints(build: Build) -> Select[Any]:
-    c, cal, deadlines, as_of = Complaint, build.calendar, build.spec.deadlines, build.spec.as_of
-    filed, start, due = local_day(c.filed_at), cal.alias("filed_day"), cal.alias("answer_due")
-    limit = case(
-        (c.needs_verification.is_(True), build.days(deadlines.complaint_verified)),
-        else_=build.days(deadlines.complaint),
+    c, cal = Complaint, build.calendar
+    # R-6.4-complaint: the longer limit applies when further verification is needed.
+    due_ends = case(
+        (c.needs_verification.is_(True), cal.c.complaint_verified_ends),
+        else_=cal.c.complaint_ends,
     )
     columns: list[SQLColumnExpression[Any]] = [
         c.unit_id,
@@ -26,17 +26,17 @@ def complaints(build: Build) -> Select[Any]:
         no_category().label("category"),
         c.needs_verification.label("verify"),
         c.answered_at,
-        due.c.day.label("due"),
-        due.c.ends.label("ends"),
+        due_ends.label("ends"),
     ]
     if build.by_year:
-        columns.append(year_of(filed).label("year"))
+        columns.append(year_of(local_day(c.filed_at)).label("year"))
     rows = (
-        select(*columns)
-        .select_from(c)
-        .outerjoin(start, start.c.day == filed)
-        .outerjoin(due, due_on(due, start, limit))
-        .where(build.scope.where(c), *build.during(c.filed_at), *build.insurer_in(c.insurer_id))
+        select(*columns, *build.unit_keys())
+        .select_from(build.source(c, c.unit_id))
+        .join_from(c, cal, build.calendar_day(c.filed_at), isouter=True)
+        .where(
+            *build.where(c, c.unit_id), *build.during(c.filed_at), *build.insurer_in(c.insurer_id)
+        )
         .subquery("complaint_rows")
     )
     r = rows.c
@@ -48,6 +48,6 @@ def complaints(build: Build) -> Select[Any]:
     }
     # The two limits are reported apart: "answer" (5 working days in the draft) and
     # "verified_answer" (10, when further verification is needed).
-    measures |= outcome_counts("answer", r.due, r.ends, r.answered_at, as_of, among=~verify)
-    measures |= outcome_counts("verified_answer", r.due, r.ends, r.answered_at, as_of, among=verify)
+    measures |= outcome_counts("answer", r.ends, r.answered_at, among=~verify)
+    measures |= outcome_counts("verified_answer", r.ends, r.answered_at, among=verify)
     return build.grouped(rows, measures)

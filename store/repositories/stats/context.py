@@ -10,30 +10,37 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
-    Integer,
     Select,
     SQLColumnExpression,
     Subquery,
-    literal,
+    or_,
     select,
 )
+from sqlalchemy.orm import join
 
 from store.enums import ServiceCategory
 from store.repositories.base import RowScope
-from store.repositories.stats.deadlines import calendar_cte, day_start
+from store.repositories.stats.calendar import calendar_rows
+from store.repositories.stats.deadlines import day_start
+from store.repositories.stats.implied import same_unit, via_parent, via_unit
 from store.repositories.stats.spec import MEASURES, Dimension, StatsSpec
-from store.repositories.stats.sql import number, years_cte
-from store.repositories.stats.units import units_subquery
+from store.repositories.stats.sql import day_number, number, years_cte
+from store.repositories.stats.units import UNIT_DIMENSIONS, units_subquery
 
 
 @dataclass
 class Build:
     spec: StatsSpec
     scope: RowScope
+    dialect: str  # the calendar is bound in the form the backend reads (calendar.py)
 
     @cached_property
-    def calendar(self) -> CTE:
-        return calendar_cte(self.spec.calendar)
+    def calendar(self) -> Subquery:
+        return calendar_rows(self.spec.calendar, self.dialect)
+
+    def calendar_day(self, instant: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+        """Join condition: the calendar row of the day ``instant`` falls on in China."""
+        return self.calendar.c.day == day_number(instant)
 
     @cached_property
     def years(self) -> CTE:
@@ -53,11 +60,6 @@ class Build:
     def has_category_filter(self) -> bool:
         """Rows without a category (policies, complaints, ledger) drop out under this filter."""
         return bool(self.spec.filter.categories)
-
-    def days(self, n: int) -> ColumnElement[int]:
-        """A day count of the ruleset, bound (not a literal) so the SQL text stays the same
-        under any ruleset."""
-        return literal(n, Integer)
 
     def during(self, instant: SQLColumnExpression[Any]) -> list[ColumnElement[bool]]:
         """An event instant inside [from, to), both calendar days in China. Compared as
@@ -87,26 +89,60 @@ class Build:
         categories = self.spec.filter.categories
         return [category.in_(categories)] if categories else []
 
+    def unit_keys(self, source: Subquery | None = None) -> list[ColumnElement[Any]]:
+        """The unit's own group keys (region, industry) asked for: the units subquery's
+        columns, or the same-named columns of ``source`` that carries them on."""
+        names = [d.value for d in self.spec.ordered_dimensions if d in UNIT_DIMENSIONS]
+        if source is not None:
+            return [source.c[name] for name in names]
+        units = self.units
+        return [units.c[name] for name in names] if units is not None else []
+
+    def source(self, entity: Any, unit_id: Any) -> Any:
+        """Where a family's rows start: the filtered units joined to ``entity`` on its
+        ``unit_id``, or ``entity`` alone when no unit filter or unit dimension needs them.
+        The units come first, inside the row source: PostgreSQL then narrows to them before
+        a family's per-row work and aggregation, not after (a regulator's province would
+        otherwise cost the whole country's per-record work), and with this many joins it
+        keeps the order it is given (``join_collapse_limit``)."""
+        units = self.units
+        if units is None:
+            return entity
+        return join(units, entity, units.c.unit_id == unit_id)
+
+    def where(self, entity: Any, unit_id: Any) -> list[ColumnElement[bool]]:
+        """The scope's condition on ``entity``, whose rows start from ``source`` joined on
+        ``unit_id``; left out when that join already enforces it (``implied.py``)."""
+        if self.units is not None and via_unit(self.scope, entity, unit_id):
+            return []
+        return [self.scope.where(entity)]
+
+    def where_child(self, child: Any, foreign_key: Any, parent: Any) -> list[ColumnElement[bool]]:
+        """The scope's condition on ``child``, read only joined to scoped rows of ``parent``
+        on ``foreign_key``; left out when that join already enforces it (``implied.py``)."""
+        if via_parent(self.scope, child, foreign_key, parent):
+            return []
+        return [self.scope.where(child)]
+
+    def where_same_unit(self, entity: Any, anchor: Any) -> list[ColumnElement[bool]]:
+        """The scope's condition on ``entity``, read joined to visible ``anchor`` rows: when
+        both are the same test of the unit, a row of the anchor's own unit passes without it
+        (``implied.same_unit``); the test is then left for rows of another unit."""
+        condition = self.scope.where(entity)
+        if same_unit(self.scope, entity, anchor):
+            return [or_(entity.unit_id == anchor.unit_id, condition)]
+        return [condition]
+
     def grouped(self, rows: Subquery, measures: Mapping[str, ColumnElement[Any]]) -> Select[Any]:
-        """One family's groups: its ``rows`` (columns unit_id, insurer_id, category and, when
-        grouping by year, year) joined to the filtered units and grouped by the dimensions.
+        """One family's groups: its ``rows`` (started from ``source`` and carrying
+        ``unit_keys``, so every dimension has its column) grouped by the dimensions.
         Measures the family does not have are 0, so every family's select lines up for the
         UNION ALL."""
-        units = self.units
-        source: Any = rows
-        if units is not None:
-            source = rows.join(units, units.c.unit_id == rows.c.unit_id)
-        keys: list[ColumnElement[Any]] = []
-        for dimension in self.spec.ordered_dimensions:
-            if dimension in (Dimension.REGION, Dimension.INDUSTRY):
-                assert units is not None  # units exist whenever these are asked for
-                keys.append(units.c[dimension.value])
-            else:
-                keys.append(rows.c[dimension.value])
+        keys = [rows.c[d.value] for d in self.spec.ordered_dimensions]
         unknown = set(measures) - set(MEASURES)
         assert not unknown, f"measures not declared in MEASURES: {unknown}"
         columns = [measures.get(name, number(0)).label(name) for name in MEASURES]
         labelled = [
             key.label(d.value) for key, d in zip(keys, self.spec.ordered_dimensions, strict=True)
         ]
-        return select(*labelled, *columns).select_from(source).group_by(*keys)
+        return select(*labelled, *columns).select_from(rows).group_by(*keys)

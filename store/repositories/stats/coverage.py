@@ -20,9 +20,9 @@ def _keys(
     insurer_id: SQLColumnExpression[int],
     category: SQLColumnExpression[Any],
 ) -> list[SQLColumnExpression[Any]]:
-    """The unit and only the dimensions that are not the unit's own: the UNION then keeps
-    one row per unit and group, and counting rows counts distinct units (a hash DISTINCT;
-    COUNT(DISTINCT) would sort)."""
+    """The unit and the dimensions of the row itself (the unit's own follow with the unit,
+    ``Build.unit_keys``): the UNION then keeps one row per unit and group, and counting rows
+    counts distinct units (a hash DISTINCT; COUNT(DISTINCT) would sort)."""
     dims = build.spec.dimensions
     keys: list[SQLColumnExpression[Any]] = [unit_id.label("unit_id")]
     if Dimension.INSURER in dims:
@@ -37,10 +37,14 @@ def _policies(build: Build) -> Select[Any]:
     calendar year it overlaps (clipped to the range), since a policy year rarely is one."""
     p = InsurancePolicy
     columns = _keys(build, p.unit_id, p.insurer_id, no_category())
-    stmt = select().select_from(p).where(build.scope.where(p), *build.insurer_in(p.insurer_id))
+    stmt = (
+        select()
+        .select_from(build.source(p, p.unit_id))
+        .where(*build.where(p, p.unit_id), *build.insurer_in(p.insurer_id))
+    )
     if build.by_year:
         y = build.years
-        stmt = stmt.join(y, (p.period_start < y.c.y_end) & (p.period_end > y.c.y_start))
+        stmt = stmt.join_from(p, y, (p.period_start < y.c.y_end) & (p.period_end > y.c.y_start))
         columns.append(y.c.y.label(Dimension.YEAR.value))
     else:
         f = build.spec.filter
@@ -48,7 +52,7 @@ def _policies(build: Build) -> Select[Any]:
             stmt = stmt.where(p.period_start < f.to_day)
         if f.from_day is not None:
             stmt = stmt.where(p.period_end > f.from_day)
-    return stmt.add_columns(*columns)
+    return stmt.add_columns(*columns, *build.unit_keys())
 
 
 def _services(build: Build) -> Select[Any]:
@@ -56,12 +60,16 @@ def _services(build: Build) -> Select[Any]:
     columns = _keys(build, s.unit_id, s.insurer_id, s.category)
     if build.by_year:
         columns.append(year_of(local_day(s.completed_at)).label(Dimension.YEAR.value))
-    return select(*columns).where(
-        build.scope.where(s),
-        s.completed_at.is_not(None),
-        *build.during(s.completed_at),
-        *build.insurer_in(s.insurer_id),
-        *build.category_in(s.category),
+    return (
+        select(*columns, *build.unit_keys())
+        .select_from(build.source(s, s.unit_id))
+        .where(
+            *build.where(s, s.unit_id),
+            s.completed_at.is_not(None),
+            *build.during(s.completed_at),
+            *build.insurer_in(s.insurer_id),
+            *build.category_in(s.category),
+        )
     )
 
 

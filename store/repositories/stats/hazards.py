@@ -13,16 +13,17 @@ from store.repositories.stats.sql import local_day, year_of
 
 
 def major_hazards(build: Build) -> Select[Any]:
-    h, s, scope = Hazard, ServiceRecord, build.scope
+    h, s = Hazard, ServiceRecord
     columns: list[SQLColumnExpression[Any]] = [s.unit_id, s.insurer_id, s.category, h.told_at]
     if build.by_year:
         columns.append(year_of(local_day(h.found_at)).label("year"))
     rows = (
-        select(*columns)
-        .select_from(h)
-        .join(s, (s.id == h.service_record_id) & scope.where(s))
+        select(*columns, *build.unit_keys())
+        .select_from(build.source(s, s.unit_id))
+        .join_from(s, h, h.service_record_id == s.id)
         .where(
-            scope.where(h),
+            *build.where(s, s.unit_id),
+            *build.where_child(h, h.service_record_id, s),
             h.is_major.is_(True),
             *build.during(h.found_at),
             *build.insurer_in(s.insurer_id),

@@ -18,7 +18,14 @@ from store.repositories.stats.sql import fen, no_category, number, year_of
 def ledger(build: Build) -> Select[Any]:
     e, scope = FeeLedgerEntry, build.scope
     corrected = aliased(FeeLedgerEntry)
-    counts_as = case((e.kind == LedgerEntryKind.ADJUSTMENT, corrected.kind), else_=e.kind)
+    # Looked up for adjustments only (CASE evaluates it for them alone): as an outer join
+    # PostgreSQL hashed every visible entry of the jurisdiction to serve a few adjustments.
+    corrected_kind = (
+        select(corrected.kind)
+        .where(corrected.id == e.corrects_id, scope.where(corrected))
+        .scalar_subquery()
+    )
+    counts_as = case((e.kind == LedgerEntryKind.ADJUSTMENT, corrected_kind), else_=e.kind)
     columns: list[SQLColumnExpression[Any]] = [
         e.unit_id,
         e.insurer_id,
@@ -29,10 +36,13 @@ def ledger(build: Build) -> Select[Any]:
     if build.by_year:
         columns.append(year_of(e.occurred_on).label("year"))
     rows = (
-        select(*columns)
-        .select_from(e)
-        .outerjoin(corrected, (corrected.id == e.corrects_id) & scope.where(corrected))
-        .where(scope.where(e), *build.during_days(e.occurred_on), *build.insurer_in(e.insurer_id))
+        select(*columns, *build.unit_keys())
+        .select_from(build.source(e, e.unit_id))
+        .where(
+            *build.where(e, e.unit_id),
+            *build.during_days(e.occurred_on),
+            *build.insurer_in(e.insurer_id),
+        )
         .subquery("ledger_rows")
     )
 

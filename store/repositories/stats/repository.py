@@ -1,26 +1,28 @@
-"""The stats repository: at most two statements per stats call, whatever the grouping."""
+"""The stats repository: one aggregate statement per stats call, whatever the grouping (and
+the policies' span first when grouping by YEAR over an open range); on PostgreSQL preceded by
+the plan setting below."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.enums import RegionLevel, ServiceCategory
 from store.repositories.base import EVERYTHING, RowScope
-from store.repositories.stats.bounds import bounds_statement
-from store.repositories.stats.spec import MEASURES, Dimension, EventBounds, StatsRow, StatsSpec
+from store.repositories.stats.bounds import policy_span_statement
+from store.repositories.stats.cache import StatementCache
+from store.repositories.stats.deadlines import TODAY, day_start
+from store.repositories.stats.spec import MEASURES, Dimension, PolicySpan, StatsRow, StatsSpec
 from store.repositories.stats.statement import stats_statement
 
-
-def _earliest(*values: datetime | None) -> datetime | None:
-    present = [v for v in values if v is not None]
-    return min(present) if present else None
-
-
-def _latest(*values: datetime | None) -> datetime | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
+# PostgreSQL turns a prepared statement's plan generic after five executions unless that
+# looks costlier. Here the plan hangs on the values (a province is 4% of the units, a county
+# far less, the country all): the generic one, made for an average region code, ran the
+# league about 1.5x slower, and the hand-written province x industry one 10x (bench/
+# RESULTS.md). So custom plans, for the rest of the request's transaction (SET LOCAL).
+CUSTOM_PLANS = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
+STATEMENTS = StatementCache()  # per process: built statements outlive the request
 
 
 class StatsRepository:
@@ -31,21 +33,21 @@ class StatsRepository:
         self.session = session
         self.scope = scope
 
-    async def bounds(self, spec: StatsSpec, *, policies: bool) -> EventBounds:
-        row = (
-            await self.session.execute(bounds_statement(spec, self.scope, policies=policies))
-        ).one()
-        p_first: date | None = row.p_first
-        p_end: date | None = row.p_end
-        return EventBounds(
-            first_deadline_event=_earliest(row.s_first, row.c_first),
-            last_deadline_event=_latest(row.s_last, row.c_last),
-            first_policy_day=p_first,
-            policy_end=p_end,
-        )
+    async def policy_span(self, spec: StatsSpec) -> PolicySpan:
+        row = (await self.session.execute(policy_span_statement(spec, self.scope))).one()
+        first_day: date | None = row.first_day
+        end: date | None = row.end
+        return PolicySpan(first_day=first_day, end=end)
 
     async def groups(self, spec: StatsSpec) -> list[StatsRow]:
-        result = await self.session.execute(stats_statement(spec, self.scope))
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            # Straight to the driver: a fixed text, nothing to compile or look up.
+            await (await self.session.connection()).exec_driver_sql(CUSTOM_PLANS)
+        statement = STATEMENTS.statement(
+            spec, self.scope, dialect, lambda: stats_statement(spec, self.scope, dialect)
+        )
+        result = await self.session.execute(statement, {TODAY: day_start(spec.as_of)})
         dims = set(spec.dimensions)
         rows: list[StatsRow] = []
         for row in result.mappings():

@@ -13,16 +13,17 @@ from store.repositories.stats.sql import count_if, local_day, number, year_of
 
 
 def satisfaction(build: Build) -> Select[Any]:
-    f, s, scope = FollowUp, ServiceRecord, build.scope
+    f, s = FollowUp, ServiceRecord
     columns: list[SQLColumnExpression[Any]] = [s.unit_id, s.insurer_id, s.category, f.satisfaction]
     if build.by_year:
         columns.append(year_of(local_day(f.visited_at)).label("year"))
     rows = (
-        select(*columns)
-        .select_from(f)
-        .join(s, (s.id == f.service_record_id) & scope.where(s))
+        select(*columns, *build.unit_keys())
+        .select_from(build.source(s, s.unit_id))
+        .join_from(s, f, f.service_record_id == s.id)
         .where(
-            scope.where(f),
+            *build.where(s, s.unit_id),
+            *build.where_child(f, f.service_record_id, s),
             *build.during(f.visited_at),
             *build.insurer_in(s.insurer_id),
             *build.category_in(s.category),

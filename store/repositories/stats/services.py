@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, Subquery, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    Subquery,
+    and_,
+    case,
+    func,
+    select,
+)
 
 from store.enums import ConfirmationDecision, ServiceCategory
 from store.models.follow_up import FollowUp
 from store.models.service_record import ServiceRecord
 from store.models.unit_confirmation import UnitConfirmation
 from store.repositories.stats.context import Build
-from store.repositories.stats.deadlines import due_on, outcome_counts
+from store.repositories.stats.deadlines import outcome_counts
 from store.repositories.stats.sql import count_if, local_day, year_of
 
 
@@ -25,7 +34,7 @@ def _latest(decision: ConfirmationDecision) -> ColumnElement[int]:
 def _per_record(build: Build) -> Subquery:
     """One row per completed record with its first follow-up and latest decisions. Grouped,
     so each is computed once per record and the plan can join rather than probe per row."""
-    s, scope = ServiceRecord, build.scope
+    s = ServiceRecord
     keys = (s.id, s.unit_id, s.insurer_id, s.category, s.completed_at, s.organised_at)
     return (
         select(
@@ -36,66 +45,75 @@ def _per_record(build: Build) -> Subquery:
             # is confirmed when its latest "confirmed" comes after any "disputed".
             _latest(ConfirmationDecision.CONFIRMED).label("confirmed_id"),
             _latest(ConfirmationDecision.DISPUTED).label("disputed_id"),
+            *build.unit_keys(),
         )
         # The left side said outright: a scope's condition in the ON clause may mention other
         # tables, and the ORM must not have to guess which FROM the join starts from.
-        .select_from(s)
-        .outerjoin(FollowUp, (FollowUp.service_record_id == s.id) & scope.where(FollowUp))
-        .outerjoin(
+        .select_from(build.source(s, s.unit_id))
+        .join_from(
+            s,
+            FollowUp,
+            and_(
+                FollowUp.service_record_id == s.id,
+                *build.where_child(FollowUp, FollowUp.service_record_id, s),
+            ),
+            isouter=True,
+        )
+        .join_from(
+            s,
             UnitConfirmation,
-            (UnitConfirmation.service_record_id == s.id) & scope.where(UnitConfirmation),
+            and_(
+                UnitConfirmation.service_record_id == s.id,
+                *build.where_same_unit(UnitConfirmation, s),
+            ),
+            isouter=True,
         )
         .where(
-            scope.where(s),
+            *build.where(s, s.unit_id),
             s.completed_at.is_not(None),
             *build.during(s.completed_at),
             *build.insurer_in(s.insurer_id),
             *build.category_in(s.category),
         )
-        .group_by(*keys)
+        .group_by(*keys, *build.unit_keys())
         .subquery("completed")
     )
 
 
 def _rows(build: Build) -> Subquery:
-    rec, cal, deadlines = _per_record(build), build.calendar, build.spec.deadlines
-    done, start = local_day(rec.c.completed_at), cal.alias("done_day")
-    followup_due, archive_due = cal.alias("followup_due"), cal.alias("archive_due")
+    rec, cal = _per_record(build), build.calendar
     columns: list[SQLColumnExpression[Any]] = [
         rec.c.unit_id,
         rec.c.insurer_id,
         rec.c.category,
         rec.c.first_visit,
         rec.c.organised_at,
-        followup_due.c.day.label("followup_due"),
-        followup_due.c.ends.label("followup_ends"),
-        archive_due.c.day.label("archive_due"),
-        archive_due.c.ends.label("archive_ends"),
+        cal.c.followup_ends,
+        cal.c.archive_ends,
         rec.c.confirmed_id,
         rec.c.disputed_id,
+        *build.unit_keys(rec),
     ]
     if build.by_year:
-        columns.append(year_of(done).label("year"))
+        columns.append(year_of(local_day(rec.c.completed_at)).label("year"))
     return (
         select(*columns)
         .select_from(rec)
-        .outerjoin(start, start.c.day == done)
-        .outerjoin(followup_due, due_on(followup_due, start, build.days(deadlines.followup)))
-        .outerjoin(archive_due, due_on(archive_due, start, build.days(deadlines.archive)))
+        .outerjoin(cal, build.calendar_day(rec.c.completed_at))
         .subquery("service_rows")
     )
 
 
 def services(build: Build) -> Select[Any]:
-    rows, as_of = _rows(build), build.spec.as_of
+    rows = _rows(build)
     c = rows.c
     measures: dict[str, ColumnElement[Any]] = {"services": func.count()}
     for category in ServiceCategory:
         measures[f"services_{category.value}"] = count_if(c.category == category)
     # R-6.3-followup: first visit within N working days after completion.
-    measures |= outcome_counts("followup", c.followup_due, c.followup_ends, c.first_visit, as_of)
+    measures |= outcome_counts("followup", c.followup_ends, c.first_visit)
     # R-6.3-archive: organised within N working days after completion.
-    measures |= outcome_counts("organised", c.archive_due, c.archive_ends, c.organised_at, as_of)
+    measures |= outcome_counts("organised", c.archive_ends, c.organised_at)
     confirmed, disputed = c.confirmed_id, c.disputed_id
     measures["confirmed"] = count_if(
         confirmed.is_not(None) & (disputed.is_(None) | (confirmed > disputed))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from store.enums import HighRiskCategory, RegionLevel, ServiceCategory
 
@@ -101,13 +101,28 @@ class DeadlineDays:
     complaint_verified: int  # R-6.4-complaint, when further verification is needed
 
 
-@dataclass(frozen=True, slots=True)
-class CalendarDay:
-    """One row of the calendar CTE."""
+# eq=False: compared and hashed by identity, so the rendered form of one calendar can be
+# cached per object (``calendar.py``) without hashing thousands of offsets per request.
+@dataclass(frozen=True, slots=True, eq=False)
+class DueCalendar:
+    """The working-day calendar as the statement binds it: consecutive days from ``first``,
+    and for each day and each deadline of the ruleset, how many calendar days after that
+    day the deadline's due day (its N-th working day after the day) falls. ``None`` where
+    the holiday calendar cannot say; no days at all (``first`` is ``None``) when the span
+    lies outside the years it covers."""
 
-    day: date
-    index: int  # working days on or before ``day``, counted from the calendar's first day
-    workday: bool
+    first: date | None
+    followup: tuple[int | None, ...]  # R-6.3-followup
+    archive: tuple[int | None, ...]  # R-6.3-archive
+    complaint: tuple[int | None, ...]  # R-6.4-complaint
+    complaint_verified: tuple[int | None, ...]  # R-6.4-complaint, with verification
+
+    @property
+    def length(self) -> int:
+        return len(self.followup)
+
+
+NO_CALENDAR = DueCalendar(first=None, followup=(), archive=(), complaint=(), complaint_verified=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +140,7 @@ class StatsSpec:
     region_level: RegionLevel
     filter: StatsFilter
     deadlines: DeadlineDays
-    calendar: tuple[CalendarDay, ...]
+    calendar: DueCalendar
     years: tuple[YearSpan, ...]  # used only when grouping by YEAR (policies span years)
     as_of: date  # "today": decides overdue against pending
 
@@ -135,13 +150,12 @@ class StatsSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class EventBounds:
-    """Earliest and latest events inside the scope and range, to bound the calendar CTE."""
+class PolicySpan:
+    """The earliest start and latest end of the policies inside the scope and range: the
+    years a policy may be spread over when grouping by YEAR over an open range."""
 
-    first_deadline_event: datetime | None  # services' completion, complaints' filing
-    last_deadline_event: datetime | None
-    first_policy_day: date | None  # None unless asked for (grouping by YEAR)
-    policy_end: date | None  # exclusive end of the latest policy period
+    first_day: date | None
+    end: date | None  # exclusive end of the latest policy period
 
 
 @dataclass(frozen=True, slots=True)

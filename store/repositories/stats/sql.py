@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    Select,
     SQLColumnExpression,
     String,
     case,
@@ -54,6 +55,35 @@ def _local_day_sqlite(element: local_day, compiler: SQLCompiler, **kw: Any) -> s
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
+# China keeps UTC+8 all year (no summer time since 1991): a day there is a fixed 86,400 s
+# window, so the day an instant falls on is arithmetic on its epoch seconds.
+CHINA_OFFSET_SECONDS = 8 * 3600
+SECONDS_PER_DAY = 86_400
+
+
+class day_number(FunctionElement[int]):
+    """The calendar day in China of a UTC instant, as days since 1970-01-01: ``local_day``
+    without time-zone rules per row (the working-day calendar joins on it; only the days it
+    covers, from 2004 on, ever join, all long after China's last summer time)."""
+
+    type = Integer()
+    name = "day_number"
+    inherit_cache = True
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    epoch = f"date_part('epoch', {compiler.process(element.clauses, **kw)})"
+    return f"CAST(floor(({epoch} + {CHINA_OFFSET_SECONDS}) / {SECONDS_PER_DAY}) AS INTEGER)"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # Integer division of a positive count: the floor.
+    epoch = f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    return f"(({epoch} + {CHINA_OFFSET_SECONDS}) / {SECONDS_PER_DAY})"
+
+
 def number(value: int) -> ColumnElement[int]:
     """A constant of the statement's own making as an SQL literal: no bind parameter, so the
     SQL text, and the server's cached plan, do not depend on how many there are."""
@@ -79,16 +109,16 @@ def no_category() -> ColumnElement[str]:
     return cast(null(), String(32))
 
 
-def no_rows(name: str, **columns: TypeEngine[Any]) -> CTE:
-    """An empty CTE with typed columns (an empty VALUES list is not SQL)."""
+def no_rows(**columns: TypeEngine[Any]) -> Select[Any]:
+    """An empty row source with typed columns (an empty VALUES list is not SQL)."""
     typed = [cast(null(), type_).label(column_name) for column_name, type_ in columns.items()]
-    return select(*typed).where(false()).cte(name)
+    return select(*typed).where(false())
 
 
 def years_cte(years: tuple[YearSpan, ...]) -> CTE:
     """Calendar years clipped to the range, to spread a policy over the years it covers."""
     if not years:
-        return no_rows("years", y=Integer(), y_start=Date(), y_end=Date())
+        return no_rows(y=Integer(), y_start=Date(), y_end=Date()).cte("years")
     rows = [(y.year, y.start, y.end) for y in years]
     return (
         values(column("y", Integer), column("y_start", Date), column("y_end", Date), name="years")

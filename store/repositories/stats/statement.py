@@ -28,10 +28,10 @@ FAMILIES: tuple[Family, ...] = (coverage, services, satisfaction, major_hazards)
 UNCATEGORISED_FAMILIES: tuple[Family, ...] = (complaints, ledger)
 
 
-def stats_statement(spec: StatsSpec, scope: RowScope) -> Select[Any]:
+def stats_statement(spec: StatsSpec, scope: RowScope, dialect: str) -> Select[Any]:
     """Each family aggregates its own rows per group; the union then adds the families'
     figures per group (each measure comes from one family, the others contribute 0)."""
-    build = Build(spec, scope)
+    build = Build(spec, scope, dialect)
     families = FAMILIES if build.has_category_filter else FAMILIES + UNCATEGORISED_FAMILIES
     facts = union_all(*(family(build) for family in families)).subquery("facts")
     dims = spec.ordered_dimensions

@@ -13,7 +13,11 @@ from store.models.insured_unit import InsuredUnit
 from store.models.region import Region
 from store.models.region_ancestor import RegionAncestor
 from store.repositories.base import RowScope
+from store.repositories.stats.implied import own_rows
 from store.repositories.stats.spec import Dimension, StatsSpec
+
+# The dimensions that are the unit's own: the units subquery carries them, by these names.
+UNIT_DIMENSIONS: frozenset[Dimension] = frozenset({Dimension.REGION, Dimension.INDUSTRY})
 
 # Levels from the top down; a region's ancestors always sit strictly higher in this list.
 LEVELS: tuple[RegionLevel, ...] = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
@@ -33,6 +37,15 @@ def region_rollup(level: RegionLevel, scope: RowScope) -> Subquery:
     """
     levels = at_or_above(level)
     ra, a = aliased(RegionAncestor), aliased(Region)
+    ancestors = (
+        select(ra.region_code, ra.ancestor_code.label("group_code"))
+        .join(a, a.code == ra.ancestor_code)
+        .where(a.level.in_(levels), scope.where(ra), scope.where(a))
+    )
+    if len(levels) == 1:
+        # One level only (the top): a region has at most one ancestor there, so it is the
+        # nearest; the test below cost a probe per region and family (bench/RESULTS.md).
+        return ancestors.subquery("rollup")
     rb, b = aliased(RegionAncestor), aliased(Region)
     nearer = (
         select(rb.region_code)
@@ -45,12 +58,7 @@ def region_rollup(level: RegionLevel, scope: RowScope) -> Subquery:
             scope.where(b),
         )
     )
-    return (
-        select(ra.region_code, ra.ancestor_code.label("group_code"))
-        .join(a, a.code == ra.ancestor_code)
-        .where(a.level.in_(levels), scope.where(ra), scope.where(a), ~nearer.exists())
-        .subquery("rollup")
-    )
+    return ancestors.where(~nearer.exists()).subquery("rollup")
 
 
 def in_jurisdiction(
@@ -71,7 +79,8 @@ def units_subquery(spec: StatsSpec, scope: RowScope) -> Subquery | None:
         return None
     u = InsuredUnit
     columns: list[ColumnElement[Any]] = [u.id.label("unit_id")]
-    stmt = select().select_from(u).where(scope.where(u))
+    # The scope's test read on the unit itself (implied.py): one scan of the units, not two.
+    stmt = select().select_from(u).where(own_rows(scope, u))
     if Dimension.REGION in dims:
         rollup = region_rollup(spec.region_level, scope)
         stmt = stmt.outerjoin(rollup, rollup.c.region_code == u.region_code)

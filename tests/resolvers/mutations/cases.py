@@ -18,6 +18,7 @@ ERRORS = """
     ... on InputErrors { code messageZh messageEn errors { code field messageZh messageEn rule } }
     ... on NotFound { code messageZh messageEn }
     ... on Conflict { code messageZh messageEn }
+    ... on Forbidden { code messageZh messageEn }
 """
 
 

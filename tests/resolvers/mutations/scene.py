@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.ids import global_id
-from store.enums import EvaluationStatus
+from services.identity import Identity, RoleGrant
+from store.enums import EvaluationStatus, Role
 from store.models.annual_evaluation import AnnualEvaluation
 from store.models.complaint import Complaint
 from store.models.fee_ledger_entry import FeeLedgerEntry
@@ -45,6 +46,20 @@ class Scene:
     submitted: AnnualEvaluation  # 2023, submitted
     measure: ImprovementMeasure  # planned
     allocation: FeeLedgerEntry
+
+    def writer(self, name: str = "scene-writer") -> Identity:
+        """One principal holding the scene's insurer, unit and agency grants, so that every
+        workflow of the standard is its to write; tests/resolvers/mutations/test_access.py
+        takes the roles one by one."""
+        return Identity(
+            name=name,
+            display_name="场景写入者",
+            grants=(
+                RoleGrant(role=Role.INSURER, insurer_id=self.world.insurer.id),
+                RoleGrant(role=Role.UNIT, unit_id=self.world.unit.id),
+                RoleGrant(role=Role.AGENCY, agency_id=self.world.agency.id),
+            ),
+        )
 
     def gid(self, type_name: str, key: int) -> str:
         return global_id(type_name, key)

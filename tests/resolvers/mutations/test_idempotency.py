@@ -7,19 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.identity import Identity
 from tests.resolvers.conftest import Execute
 from tests.resolvers.mutations.cases import CASES, CREATES, Case, run
-from tests.resolvers.mutations.scene import Scene, build_scene
+from tests.resolvers.mutations.scene import Scene
 from tests.services.refusal import row_counts
 
 BY_FIELD = {case.field: case for case in CASES}
-OTHER = Identity(name="another-insurer-system", display_name="另一保险机构系统")
-
-
-@pytest.fixture
-async def scene(session: AsyncSession) -> Scene:
-    return await build_scene(session)
 
 
 def test_every_create_takes_a_key() -> None:
@@ -111,7 +104,9 @@ async def test_keys_belong_to_one_principal(
 ) -> None:
     case = BY_FIELD["recordFollowUp"]
     mine = await run(execute, case, case.valid(scene), key="k-1")
-    theirs = await run(execute, case, case.valid(scene), key="k-1", identity=OTHER)
+    theirs = await run(
+        execute, case, case.valid(scene), key="k-1", identity=scene.writer("another-insurer-system")
+    )
     assert theirs["replayed"] is False and theirs["id"] != mine["id"]
     assert (await row_counts(session))["follow_up"] == 2
 

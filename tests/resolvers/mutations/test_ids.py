@@ -3,20 +3,14 @@ every bad id is reported at once and nothing is written."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.resolvers.conftest import Execute
 from tests.resolvers.mutations.cases import CASES, run
-from tests.resolvers.mutations.scene import Scene, build_scene
+from tests.resolvers.mutations.scene import Scene
 from tests.services.refusal import row_counts
 
 RECORD = next(case for case in CASES if case.field == "createServiceRecord")
-
-
-@pytest.fixture
-async def scene(session: AsyncSession) -> Scene:
-    return await build_scene(session)
 
 
 async def test_bad_ids_are_reported_on_their_fields(

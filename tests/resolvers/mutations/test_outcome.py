@@ -14,16 +14,11 @@ from services.errors import ConflictError, FieldError, InputError, NotFoundError
 from store.models.follow_up import FollowUp
 from tests.resolvers.conftest import Execute
 from tests.resolvers.mutations.cases import CASES, ERRORS, run
-from tests.resolvers.mutations.scene import Scene, build_scene
+from tests.resolvers.mutations.scene import Scene
 from tests.services.refusal import row_counts
 
 BY_FIELD = {case.field: case for case in CASES}
 FOLLOW_UP = BY_FIELD["recordFollowUp"]
-
-
-@pytest.fixture
-async def scene(session: AsyncSession) -> Scene:
-    return await build_scene(session)
 
 
 def _writes_then_raises(error: Exception) -> Any:

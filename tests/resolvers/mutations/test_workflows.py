@@ -10,13 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.base import Base
 from tests.resolvers.conftest import Execute
 from tests.resolvers.mutations.cases import CASES, RESULT_TYPE, Case, run
-from tests.resolvers.mutations.scene import Scene, build_scene
+from tests.resolvers.mutations.scene import Scene
 from tests.services.refusal import row_counts
-
-
-@pytest.fixture
-async def scene(session: AsyncSession) -> Scene:
-    return await build_scene(session)
 
 
 def table_of(type_name: str) -> str:

@@ -1,0 +1,104 @@
+"""The audit log's write-behind writer: batches in its own transaction, flushes on a timer or
+a full batch, applies back-pressure instead of dropping, and writes everything on shutdown.
+On both backends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from server.audit_writer import AuditWriter
+from store.models.audit_entry import AuditEntry
+from store.models.audit_subject import AuditSubject
+from tests.store.test_audit_log import entry
+
+
+async def _count(sessions: async_sessionmaker[AsyncSession], model: Any) -> int:
+    async with sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _until(condition: Any, seconds: float = 5.0) -> None:
+    """Poll the writer's counter (the database is the writer's while it runs)."""
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the writer did not flush in time")
+
+
+@contextmanager
+def inserts(connection: AsyncConnection) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            seen.append(statement)
+
+    sync = connection.sync_connection
+    assert sync is not None
+    event.listen(sync, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(sync, "before_cursor_execute", record)
+
+
+async def test_shutdown_writes_everything_queued(
+    sessions: async_sessionmaker[AsyncSession], connection: AsyncConnection
+) -> None:
+    writer = AuditWriter(sessions, flush_seconds=60, batch_size=100)
+    writer.start()
+    for n in range(5):
+        await writer.submit(entry(f"p{n}"))
+    with inserts(connection) as seen:
+        await writer.stop()
+
+    assert await _count(sessions, AuditEntry) == 5
+    assert await _count(sessions, AuditSubject) == 10
+    assert len(seen) == 2  # one multi-row INSERT per table for the whole batch
+
+
+async def test_the_timer_flushes_while_running(sessions: async_sessionmaker[AsyncSession]) -> None:
+    writer = AuditWriter(sessions, flush_seconds=0.05, batch_size=100)
+    writer.start()
+    await writer.submit(entry())
+    await _until(lambda: writer.written == 1)
+    await writer.stop()
+    assert await _count(sessions, AuditEntry) == 1
+
+
+async def test_a_full_batch_flushes_without_waiting_for_the_timer(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    writer = AuditWriter(sessions, flush_seconds=60, batch_size=3)
+    writer.start()
+    for _ in range(3):
+        await writer.submit(entry())
+    await _until(lambda: writer.written == 3)
+    await writer.stop()
+
+
+async def test_a_full_queue_makes_requests_wait_and_drops_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    writer = AuditWriter(sessions, flush_seconds=60, batch_size=100, capacity=2)
+    await writer.submit(entry())
+    await writer.submit(entry())
+    third = asyncio.create_task(writer.submit(entry("third")))
+    await asyncio.sleep(0.1)
+    assert not third.done()  # back-pressure: the request waits for room
+
+    writer.start()
+    await writer.flush()  # the writer makes room
+    await asyncio.wait_for(third, 5)
+    await writer.stop()
+
+    async with sessions() as session:
+        principals = (await session.scalars(select(AuditEntry.principal))).all()
+    assert sorted(principals) == ["demo-regulator-gd", "demo-regulator-gd", "third"]
