@@ -21,6 +21,8 @@ from server.role_tables import (
     parse_costs,
     parse_rates,
 )
+from services.rulesets import DEFAULT_RULESET, UnknownRuleset
+from services.rulesets import ruleset as find_ruleset
 from services.token_lifetime import MAX_TOKEN_HOURS
 from store.enums import Role
 
@@ -94,6 +96,9 @@ class Settings(BaseSettings):
     limit_rate: str = format_rates(RATES)
     # Longest database statement of a GraphQL request in ms (PostgreSQL only); 0 = none.
     statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # The standard's parameters (README "Rulesets", services/rulesets/): a ruleset id pins that
+    # ruleset for every date; empty: each date gets the ruleset in force on it.
+    ruleset: str = DEFAULT_RULESET
 
     @field_validator("limit_cost")
     @classmethod
@@ -110,6 +115,16 @@ class Settings(BaseSettings):
     @classmethod
     def _rate_table(cls, value: str) -> str:
         parse_rates(value)
+        return value
+
+    @field_validator("ruleset")
+    @classmethod
+    def _ruleset(cls, value: str) -> str:
+        try:
+            if value:
+                find_ruleset(value)  # a typo stops the start, instead of every finding later
+        except UnknownRuleset as error:
+            raise ValueError(str(error)) from error
         return value
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import references
+from services.rulesets import rulesets
 from services.validation import Checker
 from services.validation.messages import unknown_reference
 from services.validation.workflow import LONG_TEXT, required_text
@@ -23,7 +24,11 @@ from store.repositories.complaint import ComplaintRepository
 from store.repositories.service_record import ServiceRecordRepository
 
 RULE = "R-6.4-complaint"
-MAX_EXTENSION_DAYS = 30  # published AQ 9010: an approved extension of up to 30 days
+# An answer records an approved extension under whichever ruleset allows one (the published
+# AQ 9010: at most 30 days); whether it was allowed on the day is the findings' question.
+MAX_EXTENSION_DAYS = max(
+    r.complaint.extension.max_days for r in rulesets() if r.complaint.extension is not None
+)
 
 
 @dataclass(frozen=True, slots=True)
