@@ -43,7 +43,9 @@ def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     This replaces ``pool_pre_ping``, whose probe costs three round trips per checkout with
     asyncpg (BEGIN, an empty query, ROLLBACK: bench/RESULTS.md) on every request. The driver
     learns of a closed socket on its own, so asking it costs nothing; what neither notices is a
-    peer that vanished without closing (the probe would hang on that as the query does)."""
+    peer that vanished without closing (the probe would hang on that as the query does). Behind
+    a pooler such as PgBouncer a restarted server leaves our socket open: the first statement
+    on such a connection then fails, and SQLAlchemy invalidates it."""
     if dbapi_connection.driver_connection.is_closed():
         raise DisconnectionError("the server closed this pooled connection")
 

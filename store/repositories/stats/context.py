@@ -13,7 +13,6 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     Subquery,
-    or_,
     select,
 )
 from sqlalchemy.orm import join
@@ -22,7 +21,7 @@ from store.enums import ServiceCategory
 from store.repositories.base import RowScope
 from store.repositories.stats.calendar import calendar_rows
 from store.repositories.stats.deadlines import day_start
-from store.repositories.stats.implied import same_unit, via_parent, via_unit
+from store.repositories.stats.implied import via_parent, via_unit
 from store.repositories.stats.spec import MEASURES, Dimension, StatsSpec
 from store.repositories.stats.sql import day_number, number, years_cte
 from store.repositories.stats.units import UNIT_DIMENSIONS, units_subquery
@@ -123,15 +122,6 @@ class Build:
         if via_parent(self.scope, child, foreign_key, parent):
             return []
         return [self.scope.where(child)]
-
-    def where_same_unit(self, entity: Any, anchor: Any) -> list[ColumnElement[bool]]:
-        """The scope's condition on ``entity``, read joined to visible ``anchor`` rows: when
-        both are the same test of the unit, a row of the anchor's own unit passes without it
-        (``implied.same_unit``); the test is then left for rows of another unit."""
-        condition = self.scope.where(entity)
-        if same_unit(self.scope, entity, anchor):
-            return [or_(entity.unit_id == anchor.unit_id, condition)]
-        return [condition]
 
     def grouped(self, rows: Subquery, measures: Mapping[str, ColumnElement[Any]]) -> Select[Any]:
         """One family's groups: its ``rows`` (started from ``source`` and carrying

@@ -14,11 +14,11 @@ recognised, read off the scope's own conditions, never assumed from the policy:
 
 In both the joined row's visibility is the very test, so it holds. Two more, exact by the
 same reading: a unit's own condition ``id IN (SELECT id FROM insured_unit WHERE p)`` is ``p``
-on the row itself; and a row whose condition is its unit's, joined to a visible row of the
-same unit, needs no test (``same_unit``). Anything else (another
-policy, several grants OR-ed) is applied as given: a different scope costs speed, never
-correctness. Subqueries are compared by SQLAlchemy cache key (structure, with anonymous
-aliases numbered by position) and their bound values.
+on the row itself (``own_rows``); and a row whose condition is its unit's, joined to a
+visible row of the same unit, needs no test (``same_unit``). Anything else (another policy,
+several grants OR-ed) is applied as given: a different scope costs speed, never correctness.
+Subqueries are compared by SQLAlchemy cache key (structure, with anonymous aliases numbered
+by position) and their bound values.
 """
 
 from __future__ import annotations

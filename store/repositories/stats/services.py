@@ -13,6 +13,7 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    or_,
     select,
 )
 
@@ -22,13 +23,32 @@ from store.models.service_record import ServiceRecord
 from store.models.unit_confirmation import UnitConfirmation
 from store.repositories.stats.context import Build
 from store.repositories.stats.deadlines import outcome_counts
+from store.repositories.stats.implied import same_unit
 from store.repositories.stats.sql import count_if, local_day, year_of
 
 
-def _latest(decision: ConfirmationDecision) -> ColumnElement[int]:
-    """The id of the record's latest decision of that kind."""
+def _latest(
+    decision: ConfirmationDecision, visible: ColumnElement[bool] | None
+) -> ColumnElement[int]:
+    """The id of the record's latest decision of that kind (``visible`` ones, if given).
+    Nested, so that ``visible`` is asked of decisions alone (an AND would ask it of a
+    record's missing one too, NULL, and run its subquery for that)."""
     uc = UnitConfirmation
-    return func.max(case((uc.decision == decision, uc.id)))
+    if visible is None:
+        return func.max(case((uc.decision == decision, uc.id)))
+    return func.max(case((uc.decision == decision, case((visible, uc.id)))))
+
+
+def _decisions(build: Build) -> tuple[ColumnElement[bool], ColumnElement[bool] | None]:
+    """How the record's decisions are joined, and the test left for the ones found."""
+    s, uc, scope = ServiceRecord, UnitConfirmation, build.scope
+    if same_unit(scope, uc, s):
+        # A decision of the record's own unit is visible with the record (implied.py). One
+        # of another unit (inconsistent, not impossible) is tested on the decisions found,
+        # so the join stays an index lookup per record, as in the hand-written SQL; with the
+        # test in the join PostgreSQL hashed every decision of the country to apply it.
+        return uc.service_record_id == s.id, or_(uc.unit_id == s.unit_id, scope.where(uc))
+    return and_(uc.service_record_id == s.id, scope.where(uc)), None
 
 
 def _per_record(build: Build) -> Subquery:
@@ -36,6 +56,7 @@ def _per_record(build: Build) -> Subquery:
     so each is computed once per record and the plan can join rather than probe per row."""
     s = ServiceRecord
     keys = (s.id, s.unit_id, s.insurer_id, s.category, s.completed_at, s.organised_at)
+    decisions_joined, decision_visible = _decisions(build)
     return (
         select(
             *keys,
@@ -43,8 +64,8 @@ def _per_record(build: Build) -> Subquery:
             func.min(FollowUp.visited_at).label("first_visit"),
             # R-6.3-archive: decisions are append-only and the latest one counts: the record
             # is confirmed when its latest "confirmed" comes after any "disputed".
-            _latest(ConfirmationDecision.CONFIRMED).label("confirmed_id"),
-            _latest(ConfirmationDecision.DISPUTED).label("disputed_id"),
+            _latest(ConfirmationDecision.CONFIRMED, decision_visible).label("confirmed_id"),
+            _latest(ConfirmationDecision.DISPUTED, decision_visible).label("disputed_id"),
             *build.unit_keys(),
         )
         # The left side said outright: a scope's condition in the ON clause may mention other
@@ -59,15 +80,7 @@ def _per_record(build: Build) -> Subquery:
             ),
             isouter=True,
         )
-        .join_from(
-            s,
-            UnitConfirmation,
-            and_(
-                UnitConfirmation.service_record_id == s.id,
-                *build.where_same_unit(UnitConfirmation, s),
-            ),
-            isouter=True,
-        )
+        .join_from(s, UnitConfirmation, decisions_joined, isouter=True)
         .where(
             *build.where(s, s.unit_id),
             s.completed_at.is_not(None),
