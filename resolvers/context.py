@@ -14,6 +14,7 @@ from strawberry.types import Info as _Info
 from services.audit import AuditSink, OperationAudit
 from services.identity import Identity
 from services.reading import EVERYTHING, NO_MASK, FieldMask, RowScope, RowsSeen
+from services.rulesets import DEFAULT_RULESET
 from services.search import SearchBackend
 from services.write_access import NO_ACCESS, Access
 
@@ -38,6 +39,9 @@ class RequestContext:
     # then return the database's JSON text (JsonText), neither parsed nor re-serialized.
     # Schema-level callers keep parsed values in ``result.data``.
     json_text: bool = False
+    # The standard's parameters: a pinned ruleset id, or "" for the one in force on the day
+    # (ANZEXIAN_RULESET, services/rulesets/).
+    ruleset: str = DEFAULT_RULESET
     # The full-text search backend of the process (services/search.py); None: not configured.
     search: SearchBackend | None = None
 

@@ -17,7 +17,14 @@ from resolvers.stats_selection import Projection
 from schema import stats as gql
 from schema.ids import BadGlobalId, global_id, parse_int_id
 from services.errors import FieldError, InputError
-from services.stats import Dimension, StatsFilterInput, StatsInput, compute_stats
+from services.rulesets import DEFAULT_RULESET
+from services.stats import (
+    Dimension,
+    StatsFilterInput,
+    StatsInput,
+    compute_stats,
+    rules_in_force,
+)
 from services.stats_report import Deadline, Rate, StatsGroup, StatsReport
 from services.working_days import china_today
 from store.enums import RegionLevel
@@ -182,7 +189,11 @@ async def stats(
         data = _input(group_by, filter_, region_level)
         # Sibling root fields run concurrently and share the request's session.
         async with getattr(context, "db_lock", None) or nullcontext():
-            report = await compute_stats(context.session, data, today=china_today(), scope=scope)
+            today = china_today()
+            rules = rules_in_force(getattr(context, "ruleset", DEFAULT_RULESET), today)
+            report = await compute_stats(
+                context.session, data, today=today, scope=scope, rules=rules
+            )
     except InputError as error:
         raise graphql_error(error) from error
     if isinstance(context, RequestContext):  # the audit log: figures, so a count, no ids

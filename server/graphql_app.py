@@ -93,5 +93,6 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             access=access,
             audit_log=self.audit_log,
             json_text=True,  # encode_json splices compiled reads' JSON text
+            ruleset=self.settings.ruleset,
             search=self.search,
         )

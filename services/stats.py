@@ -86,6 +86,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.rulesets import DEFAULT_RULESET, Ruleset, chosen, ruleset
 from services.stats_report import (
     Archive,
     Complaints,
@@ -128,16 +129,16 @@ class DeadlineRule:
 
 @dataclass(frozen=True, slots=True)
 class StatsRules:
-    """The parameters stats apply, with the values of seed/AQ9010-draft-zh.txt (6.3, 6.4).
-    A dated ruleset (another issue) will supply them; nothing below hard-codes a day count."""
+    """The parameters stats apply, taken from a dated ruleset (services/rulesets/): nothing
+    here holds a day count of its own."""
 
-    version: str = "AQ9010-draft"
-    followup: DeadlineRule = DeadlineRule("R-6.3-followup", 5)
-    archive: DeadlineRule = DeadlineRule("R-6.3-archive", 10)
-    complaint: DeadlineRule = DeadlineRule("R-6.4-complaint", 5)
-    complaint_verified: DeadlineRule = DeadlineRule("R-6.4-complaint", 10)
+    version: str  # the ruleset's id, reported with every answer (``rulesVersion``)
+    followup: DeadlineRule
+    archive: DeadlineRule
+    complaint: DeadlineRule
+    complaint_verified: DeadlineRule
     # R-5.1-annual: the high-risk industries ("highRiskOnly").
-    high_risk: tuple[HighRiskCategory, ...] = tuple(HighRiskCategory)
+    high_risk: tuple[HighRiskCategory, ...]
 
     @property
     def deadline_days(self) -> DeadlineDays:
@@ -149,7 +150,25 @@ class StatsRules:
         )
 
 
-DRAFT_RULES = StatsRules()
+def stats_rules(rules: Ruleset) -> StatsRules:
+    complaint = rules.complaint
+    return StatsRules(
+        version=rules.id,
+        followup=DeadlineRule(rules.followup.cite.rule, rules.followup.working_days),
+        archive=DeadlineRule(rules.archive.cite.rule, rules.archive.working_days),
+        complaint=DeadlineRule(complaint.cite.rule, complaint.working_days),
+        complaint_verified=DeadlineRule(complaint.cite.rule, complaint.verification_working_days),
+        high_risk=rules.annual_service.industries,
+    )
+
+
+def rules_in_force(pinned: str, today: date) -> StatsRules:
+    """The deployment's ruleset (``ANZEXIAN_RULESET``), or the one in force today. One
+    ruleset per answer: a range across a change of rules is measured by today's."""
+    return stats_rules(chosen(pinned, today))
+
+
+DRAFT_RULES = stats_rules(ruleset(DEFAULT_RULESET))
 
 
 class CellSuppression(Protocol):

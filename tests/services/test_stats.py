@@ -19,7 +19,7 @@ from policies.resources import Action
 from policies.scope import Scope
 from services.errors import InputError
 from services.identity import Identity, RoleGrant
-from services.stats import StatsFilterInput, StatsInput, compute_stats
+from services.stats import StatsFilterInput, StatsInput, compute_stats, rules_in_force
 from services.stats_report import Deadline, StatsGroup, StatsReport
 from services.working_days import coverage
 from store.enums import ConfirmationDecision, RegionLevel, Role, ServiceCategory
@@ -621,3 +621,38 @@ async def test_arguments_are_checked(
 async def test_no_grouping_and_no_data_is_one_empty_group(session: AsyncSession) -> None:
     (total,) = (await stats(session)).groups
     assert figures(total)["services"] == 0 and total.follow_up.on_time_rate.ratio is None
+
+
+def test_the_rules_come_from_the_ruleset_in_force() -> None:
+    """ANZEXIAN_RULESET pins a ruleset; empty takes the one in force on the day."""
+    draft = rules_in_force("AQ9010-draft", date(2024, 10, 1))
+    published = rules_in_force("", date(2024, 10, 1))
+
+    assert (draft.version, draft.complaint.working_days) == ("AQ9010-draft", 5)
+    assert draft.complaint_verified.working_days == 10
+    assert (published.version, published.complaint.working_days) == ("AQ9010-2019", 10)
+    assert published.complaint_verified.working_days == 30
+    assert published.complaint.rule == "R-6.4-complaint"
+
+
+async def test_the_published_ruleset_measures_complaints_by_its_own_deadline(
+    session: AsyncSession, world: StatsWorld
+) -> None:
+    """The complaint filed Mon 30 Sep 2024 and answered Mon 14 Oct: the 5th working day after
+    the National Day week is Sat 12 Oct (a make-up working day), so late under the draft; the
+    10th is Fri 18 Oct, so on time under the published text (R-6.4-complaint)."""
+    data = StatsInput(group_by=(), filter=YEAR_2024, region_level=RegionLevel.PROVINCE)
+
+    async def answers(pinned: str) -> tuple[str, tuple[int, int, int, int, int]]:
+        rules = rules_in_force(pinned, AS_OF)
+        report = await compute_stats(session, data, today=AS_OF, rules=rules)
+        (group,) = report.groups
+        return report.rules_version, outcomes(group.complaints.answer)
+
+    draft_version, draft = await answers("AQ9010-draft")
+    published_version, published = await answers("AQ9010-2019")
+
+    assert (draft_version, published_version) == ("AQ9010-draft", "AQ9010-2019")
+    on_time, late = draft[0], draft[1]
+    assert published[:2] == (on_time + 1, late - 1)
+    assert published[2:] == draft[2:]
