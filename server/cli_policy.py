@@ -10,7 +10,8 @@ transaction, so every server process enforces it within ANZEXIAN_POLICY_REFRESH_
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,9 @@ from policies.enforcer import Rule
 from policies.resources import Action, ScopeKind
 from server.cli_options import DatabaseUrl, run_in_transaction
 from store.enums import Role
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without the services
+    from services.policy_admin import RuleEdit
 
 policy_app = typer.Typer(
     help="Access policy / 访问策略 (Casbin rules: role, resource, action, scope kind). List, "
@@ -97,17 +101,14 @@ def policy_grant(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Allow ROLE to take ACTION on RESOURCE within SCOPE_KIND (nothing changes if it may)."""
-    from services.policy_admin import RuleEdit, grant_rule
+    from services.policy_admin import grant_rule
 
-    async def work(session: AsyncSession) -> RuleEdit:
-        return await grant_rule(session, role, resource, action, scope_kind)
-
-    edit = run_in_transaction(database_url, work)
-    if not edit.changed:
-        typer.echo(f"规则已存在，未作更改 / already granted, nothing changed: {_line(edit.rule)}")
-        return
-    typer.echo(f"已授予 / granted: {_line(edit.rule)}")
-    typer.echo(_enforced(edit.version))
+    _edit(
+        database_url,
+        lambda session: grant_rule(session, role, resource, action, scope_kind),
+        done="已授予 / granted",
+        unchanged="规则已存在，未作更改 / already granted, nothing changed",
+    )
 
 
 @policy_app.command("revoke")
@@ -119,16 +120,29 @@ def policy_revoke(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Remove the rule ROLE RESOURCE ACTION SCOPE_KIND (nothing changes if there is none)."""
-    from services.policy_admin import RuleEdit, revoke_rule
+    from services.policy_admin import revoke_rule
 
-    async def work(session: AsyncSession) -> RuleEdit:
-        return await revoke_rule(session, role, resource, action, scope_kind)
+    _edit(
+        database_url,
+        lambda session: revoke_rule(session, role, resource, action, scope_kind),
+        done="已撤销 / revoked",
+        unchanged="规则不存在，未作更改 / not granted, nothing changed",
+    )
 
+
+def _edit(
+    database_url: str | None,
+    work: Callable[[AsyncSession], Awaitable[RuleEdit]],
+    *,
+    done: str,
+    unchanged: str,
+) -> None:
+    """One rule edit in its own transaction, and what it did."""
     edit = run_in_transaction(database_url, work)
     if not edit.changed:
-        typer.echo(f"规则不存在，未作更改 / not granted, nothing changed: {_line(edit.rule)}")
+        typer.echo(f"{unchanged}: {_line(edit.rule)}")
         return
-    typer.echo(f"已撤销 / revoked: {_line(edit.rule)}")
+    typer.echo(f"{done}: {_line(edit.rule)}")
     typer.echo(_enforced(edit.version))
 
 
