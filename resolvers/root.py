@@ -20,6 +20,7 @@ from resolvers.audit import AuditQuery
 from resolvers.audit_trail import AuditTrail
 from resolvers.compiled.execution import CompiledExecutionContext
 from resolvers.compiled.root import RECORD_TYPES, RecordQuery
+from resolvers.findings import FindingsQuery
 from resolvers.limits import OperationLimits
 from resolvers.masking import mask_errors
 from resolvers.search import SearchQuery
@@ -41,7 +42,14 @@ class CoreQuery:
     )
 
 
-QUERY_PARTS: tuple[type, ...] = (CoreQuery, RecordQuery, StatsQuery, AuditQuery, SearchQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    CoreQuery,
+    RecordQuery,
+    StatsQuery,
+    FindingsQuery,
+    AuditQuery,
+    SearchQuery,
+)
 MUTATION_PARTS: tuple[type, ...] = (*mutations.PARTS,)
 
 Query = merge_types("Query", QUERY_PARTS)

@@ -237,6 +237,8 @@ NOT_IN_MATRIX = {
     "archiveReads": "the audit log's own field, built alongside; its access has its own tests",
     "search": "needs a search index of the seeded rows (tests/search); hits' nodes are read "
     "through the same scoped node read the matrix checks",
+    "findings": "scoped through the subject's read scope; covered by "
+    "tests/resolvers/test_findings.py",
 }
 
 
