@@ -71,7 +71,7 @@ def _anchored_units(resource: str, entity: Any, units: Select[Any]) -> ColumnEle
         return None
     # About several units (an audit entry): in scope when any of them is.
     table, key, unit_column = subjects
-    listed = getattr(m, _MODEL_NAMES[table])
+    listed = m.model_of(table)
     named = _sub(getattr(listed, key)).where(getattr(listed, unit_column).in_(units))
     about: ColumnElement[bool] = entity.id.in_(named)
     return about
@@ -196,7 +196,7 @@ def unit_of(entity: Any) -> ColumnElement[Any] | None:
     if parent is None or parent[1] not in UNIT_ANCHORED:
         return None
     foreign_key, parent_resource = parent
-    parent_row = aliased(getattr(m, _MODEL_NAMES[parent_resource]))
+    parent_row = aliased(m.model_of(parent_resource))
     return (
         select(getattr(parent_row, UNIT_ANCHORED[parent_resource]))
         .where(parent_row.id == getattr(entity, foreign_key))
@@ -210,16 +210,9 @@ def supported(kind: ScopeKind, resource: str) -> bool:
         return True
     # A child's rule is judged on its parent's row (Scope.where).
     resource = CHILDREN.get(resource, ("", resource))[1]
-    entity = getattr(m, _MODEL_NAMES[resource])
+    entity = m.model_of(resource)
     grant = RoleGrant(role=Role.REGULATOR, region_code="0", insurer_id=0, unit_id=0, agency_id=0)
     return _BUILDERS[kind](resource, entity, grant) is not None
-
-
-_MODEL_NAMES = {
-    str(model.__tablename__): name
-    for name in dir(m)
-    if isinstance(model := getattr(m, name), type) and hasattr(model, "__tablename__")
-}
 
 
 @dataclass
@@ -254,7 +247,7 @@ class Scope:
             foreign_key, parent_resource = parent
             # An alias: the statement around may join the parent table itself (statistics
             # join follow_up to service_record), and must not mistake this for that join.
-            parent_row = aliased(getattr(m, _MODEL_NAMES[parent_resource]))
+            parent_row = aliased(m.model_of(parent_resource))
             # The child's own right, bounded through the parent's anchor, for reads as for
             # writes: a write may add a follow-up to a record it may not change, and a read
             # of a child the policy does not name finds nothing (no row, no access; issue 4's

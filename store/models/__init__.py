@@ -1,5 +1,8 @@
 """Every model, imported so that ``Base.metadata`` knows all tables (Alembic reads it)."""
 
+from typing import Any
+
+from store.base import Base
 from store.models.agency import Agency
 from store.models.agency_qualification import AgencyQualification
 from store.models.annual_evaluation import AnnualEvaluation
@@ -78,4 +81,16 @@ __all__ = [
     "StaffMember",
     "StaffTraining",
     "UnitConfirmation",
+    "model_of",
 ]
+
+
+# Every model is imported above, so the registry is complete here.
+_BY_TABLE: dict[str, type[Any]] = {
+    mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers
+}
+
+
+def model_of(table: str) -> type[Any]:
+    """The mapped class of ``table``: the policy names its resources by table."""
+    return _BY_TABLE[table]

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import Base
+from store.models import model_of
 
 M = TypeVar("M", bound=Base)
 
@@ -135,17 +136,7 @@ class Repository(Generic[M]):
 async def row_within(session: AsyncSession, table: str, key: Any, scope: RowScope) -> bool:
     """Whether the row of ``table`` with primary key ``key`` lies within ``scope``: the one
     check a write makes of what it wrote (services/write_access.py)."""
-    model = _MODELS_BY_TABLE[table]
+    model = model_of(table)
     pk = model.__mapper__.primary_key[0]
     stmt = select(func.count()).select_from(model).where(pk == key, scope.where(model))
     return bool((await session.execute(stmt)).scalar_one())
-
-
-class _ModelsByTable(dict[str, type[Any]]):
-    def __missing__(self, table: str) -> type[Any]:
-        # Built on first use: every model module is imported by then (store.models).
-        self.update({m.class_.__tablename__: m.class_ for m in Base.registry.mappers})
-        return self[table]
-
-
-_MODELS_BY_TABLE = _ModelsByTable()
