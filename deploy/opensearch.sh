@@ -333,10 +333,13 @@ status() {
   fi
 }
 
-case "${1:-start}" in
-  start) start ;;
-  stop) stop ;;
-  url) echo "$URL" ;;
-  status) status ;;
-  *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
-esac
+# deploy/opensearch-cluster.sh sources this file for its download, assembly and probes.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  case "${1:-start}" in
+    start) start ;;
+    stop) stop ;;
+    url) echo "$URL" ;;
+    status) status ;;
+    *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
+  esac
+fi

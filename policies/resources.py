@@ -59,6 +59,7 @@ UNIT_ANCHORED: dict[str, str] = {
     "complaint": "unit_id",
     "fee_ledger_entry": "unit_id",
     "unit_confirmation": "unit_id",
+    "archive_entry": "unit_id",  # a unit's tamper-evident archive chain (R-7.4-archive)
 }
 
 # Rows about the insured units another table lists: (that table, its column naming this row,

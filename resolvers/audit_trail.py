@@ -1,7 +1,8 @@
 """One audit log entry per executed GraphQL operation (审计日志, services/audit.py).
 
 The root fields collect what they return into the context while they run (compiled reads:
-the root rows and their units, from their own statement; ``stats``: the number of groups;
+the rows of every level and their units, from their own statement; ``search`` and
+``findings``: the rows their hits and findings show; ``stats``: the number of groups;
 mutations: the row written). When the operation is over — after RequestTransaction has
 committed or rolled back, so a mutation whose transaction did not hold records no row — the
 entry is handed to the server's write-behind writer. Nothing here touches the request's

@@ -16,6 +16,7 @@ from services.identity import Identity
 from services.reading import EVERYTHING, NO_MASK, FieldMask, RowScope, RowsSeen
 from services.rulesets import DEFAULT_RULESET
 from services.search import SearchBackend
+from services.stats_suppression import DEFAULT_MIN_CELL_UNITS
 from services.write_access import NO_ACCESS, Access
 
 
@@ -44,6 +45,8 @@ class RequestContext:
     ruleset: str = DEFAULT_RULESET
     # The full-text search backend of the process (services/search.py); None: not configured.
     search: SearchBackend | None = None
+    # The public's stats leave out groups of fewer units (ANZEXIAN_PUBLIC_MIN_CELL_UNITS).
+    public_min_cell_units: int = DEFAULT_MIN_CELL_UNITS
 
     def audit_reads(self, type_name: str) -> Callable[[RowsSeen], None] | None:
         """The recorder of a compiled read's root rows, or None when nothing is audited."""

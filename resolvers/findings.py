@@ -3,6 +3,7 @@ the ruleset in force and the caller's read scope, map the page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
@@ -22,9 +23,10 @@ from services.findings import (
     cursor_of,
     findings,
 )
+from services.findings_scorecard import Scorecard, scorecard
 from services.reading import RowsSeen
 from services.rulesets import chosen
-from services.working_days import china_today
+from services.working_days import china_day, china_today
 
 
 def _insurer_ids(values: list[strawberry.ID]) -> list[int]:
@@ -58,10 +60,55 @@ def _input(f: gql.FindingFilter | None) -> FindingFilterInput:
     )
 
 
+SUBJECTS = {
+    FindingRule.FOLLOWUP: gql.FindingSubjectType.SERVICE_RECORD,
+    FindingRule.ARCHIVE: gql.FindingSubjectType.SERVICE_RECORD,
+    FindingRule.SCHEME: gql.FindingSubjectType.SERVICE_RECORD,
+    FindingRule.COMPLAINT: gql.FindingSubjectType.COMPLAINT,
+    FindingRule.ANNUAL: gql.FindingSubjectType.INSURANCE_POLICY,
+    FindingRule.LEDGER: gql.FindingSubjectType.INSURANCE_POLICY,
+    FindingRule.UNIT_ARCHIVE: gql.FindingSubjectType.INSURANCE_POLICY,
+    FindingRule.CONTRACT: gql.FindingSubjectType.POLICY_SERVICE_ITEM,
+    FindingRule.MAJOR_HAZARD: gql.FindingSubjectType.HAZARD,
+    FindingRule.STAFF: gql.FindingSubjectType.STAFF_MEMBER,
+    FindingRule.EVALUATION: gql.FindingSubjectType.INSURER,
+    FindingRule.PUBLICATION: gql.FindingSubjectType.INSURER,
+}
+YEARLY = frozenset({FindingRule.STAFF, FindingRule.EVALUATION, FindingRule.PUBLICATION})
+
+
 def _subject_type(finding: Finding) -> gql.FindingSubjectType:
-    if finding.row.rule is FindingRule.COMPLAINT:
-        return gql.FindingSubjectType.COMPLAINT
-    return gql.FindingSubjectType.SERVICE_RECORD
+    return SUBJECTS[finding.row.rule]
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen) / 100
+
+
+def _evidence(finding: Finding) -> gql.FindingEvidence:
+    row = finding.row
+    ledger = row.rule is FindingRule.LEDGER
+    return gql.FindingEvidence(
+        started_at=row.event_at,
+        done_at=row.done_at,
+        working_days=finding.working_days,
+        needs_verification=row.needs_verification,
+        year=china_day(row.event_at).year if row.rule in YEARLY else None,
+        count=None if ledger else row.measured,
+        required_count=None if ledger else row.required,
+        fee_spent=_yuan(row.measured) if ledger else None,
+        fee_agreed=_yuan(row.required) if ledger else None,
+        unbacked_entries=row.flagged,
+        missing=list(row.missing),
+        unverifiable=[
+            gql.FindingGap(code=code, reason=reason)
+            for code, reason in zip(row.unverifiable, finding.reasons, strict=True)
+        ],
+    )
+
+
+def _unit_id(unit_id: int | None) -> strawberry.ID | None:
+    return None if unit_id is None else strawberry.ID(global_id("InsuredUnit", unit_id))
 
 
 def _node(finding: Finding, ruleset_id: str) -> gql.Finding:
@@ -74,13 +121,10 @@ def _node(finding: Finding, ruleset_id: str) -> gql.Finding:
         subject_id=strawberry.ID(global_id(kind.value, row.subject_id)),
         subject_type=kind,
         insurer_id=strawberry.ID(global_id("Insurer", row.insurer_id)),
-        unit_id=strawberry.ID(global_id("InsuredUnit", row.unit_id)),
-        evidence=gql.FindingEvidence(
-            started_at=row.event_at,
-            done_at=row.done_at,
-            working_days=finding.working_days,
-            needs_verification=row.needs_verification,
-        ),
+        unit_id=None
+        if row.unit_id is None
+        else strawberry.ID(global_id("InsuredUnit", row.unit_id)),
+        evidence=_evidence(finding),
         ruleset_id=ruleset_id,
     )
 
@@ -108,7 +152,8 @@ def _audit(info: Info, page: FindingsPage) -> None:
         record = info.context.audit_reads(kind.value)
         if record is not None and shown:
             keys = tuple(row.subject_id for row in shown)
-            record(RowsSeen(keys=keys, units=frozenset(row.unit_id for row in shown)))
+            units = frozenset(row.unit_id for row in shown if row.unit_id is not None)
+            record(RowsSeen(keys=keys, units=units))
 
 
 async def resolve_findings(
@@ -142,12 +187,66 @@ async def resolve_findings(
     return _connection(page, after=after)
 
 
+def _scorecard(card: Scorecard) -> gql.FindingScorecard:
+    return gql.FindingScorecard(
+        ruleset_id=card.ruleset_id,
+        insurers=[
+            gql.InsurerScorecard(
+                insurer_id=strawberry.ID(global_id("Insurer", insurer.insurer_id)),
+                rules=[
+                    gql.FindingRuleScore(
+                        rule=r.rule,
+                        met=r.met,
+                        not_met=r.not_met,
+                        open=r.open,
+                        unknown=r.unknown,
+                        rate=r.rate,
+                    )
+                    for r in insurer.rules
+                ],
+            )
+            for insurer in card.insurers
+        ],
+    )
+
+
+async def resolve_finding_scorecard(
+    info: Info,
+    filter_: Annotated[
+        gql.FindingFilter | None,
+        strawberry.argument(
+            name="filter", description="筛选条件（不含状态）/ narrowing (states unused)"
+        ),
+    ] = None,
+) -> gql.FindingScorecard:
+    context = info.context
+    try:
+        data = _input(filter_)
+        today = china_today()
+        rules = chosen(context.ruleset, today)
+        async with context.db_lock:
+            card = await scorecard(
+                context.session, data, rules=rules, today=today, scope=context.scope
+            )
+    except InputError as error:
+        raise graphql_error(error) from error
+    context.audit.aggregated(sum(len(i.rules) for i in card.insurers))  # counts, no rows
+    return _scorecard(card)
+
+
 @strawberry.type
 class FindingsQuery:
     findings: gql.FindingConnection = strawberry.field(
         resolver=resolve_findings,
-        description="合规发现：服务记录与投诉相对于标准期限（R-6.3-followup、R-6.3-archive、"
-        "R-6.4-complaint）的状态，仅限可读取的记录 / compliance findings: where service "
-        "records and complaints stand against the standard's deadlines, only about rows the "
-        "caller may read (semantics: services/findings.py)",
+        description="合规发现：标准各条规则（R-5.1-annual、R-4.1-contract、R-6.1-scheme、"
+        "R-6.2-major-hazard、R-6.3-followup、R-6.3-archive、R-6.4-complaint、R-7.1-staff、"
+        "R-7.3-ledger、R-7.4-archive、R-8.1-evaluation、R-8.2-publication）下各对象的状态，仅限"
+        "可读取的记录 / compliance findings: where each subject stands against each rule of "
+        "the standard, only about rows the caller may read (semantics: services/findings.py)",
+    )
+    finding_scorecard: gql.FindingScorecard = strawberry.field(
+        resolver=resolve_finding_scorecard,
+        description="合规评分：各保险机构各规则的合规计数与合规率，依据可读取的合规发现 / "
+        "compliance scorecards: per insurer and rule, findings met, not met, open and unknown "
+        "and the rate, from the findings the caller may read (services/findings_scorecard.py)",
     )

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 
 from resolvers import limits, mutations, vocabulary
 from resolvers import viewer as viewer_resolvers
+from resolvers.archive import ArchiveQuery
 from resolvers.audit import AuditQuery
 from resolvers.audit_trail import AuditTrail
 from resolvers.compiled.execution import CompiledExecutionContext
@@ -49,6 +50,7 @@ QUERY_PARTS: tuple[type, ...] = (
     FindingsQuery,
     AuditQuery,
     SearchQuery,
+    ArchiveQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (*mutations.PARTS,)
 

@@ -108,12 +108,14 @@ def _result(page: SearchPage) -> SearchResult:
 
 
 def _audit(info: Info, page: SearchPage) -> None:
-    # Titles and snippets show rows: the audit log lists them as the reads of this operation.
+    # Titles and snippets show rows: the audit log lists them as the reads of this operation,
+    # with the units they are about ("who read this unit" includes who found it by search).
     for doc_type, type_name in gql.GRAPHQL_TYPES.items():
-        keys = tuple(h.key for h in page.hits if h.doc_type == doc_type)
+        shown = [h for h in page.hits if h.doc_type == doc_type]
         record = info.context.audit_reads(type_name)
-        if keys and record is not None:
-            record(RowsSeen(keys=keys))
+        if shown and record is not None:
+            units = frozenset(h.unit for h in shown if h.unit is not None)
+            record(RowsSeen(keys=tuple(h.key for h in shown), units=units))
 
 
 async def search(

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLNonNull, GraphQLObjectType
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
 from resolvers.compiled.execution import Precompleted
 from resolvers.compiled.selection import TreeBuilder
@@ -17,17 +17,21 @@ from resolvers.stats_selection import Projection
 from schema import stats as gql
 from schema.ids import BadGlobalId, global_id, parse_int_id
 from services.errors import FieldError, InputError
-from services.rulesets import DEFAULT_RULESET
+from services.rulesets import DEFAULT_RULESET, chosen
 from services.stats import (
+    CellSuppression,
     Dimension,
     StatsFilterInput,
     StatsInput,
     compute_stats,
-    rules_in_force,
+    keep_every_cell,
+    stats_rules,
 )
-from services.stats_report import Deadline, Rate, StatsGroup, StatsReport
+from services.stats_compliance import ComplianceRequest
+from services.stats_report import Deadline, Rate, RuleCompliance, StatsGroup, StatsReport
+from services.stats_suppression import DEFAULT_MIN_CELL_UNITS, SmallCells
 from services.working_days import china_today
-from store.enums import RegionLevel
+from store.enums import RegionLevel, Role
 
 
 def _insurer_ids(values: list[strawberry.ID]) -> list[int]:
@@ -91,6 +95,20 @@ def _deadline(d: Deadline) -> Tree:
     }
 
 
+def _compliance(r: RuleCompliance) -> Tree:
+    score = r.score  # the scorecard's rate (services/findings_scorecard.py)
+    return {
+        "rule": r.rule,
+        "met": r.met,
+        "late": r.late,
+        "overdue": r.overdue,
+        "dueSoon": r.due_soon,
+        "pending": r.pending,
+        "unknown": r.unknown,
+        "rate": {"numerator": score.met, "denominator": score.decided, "ratio": score.rate},
+    }
+
+
 def _keys(g: StatsGroup) -> Tree:
     region, industry, insurer = g.region, g.industry, g.insurer
     return {
@@ -149,6 +167,7 @@ def _group(g: StatsGroup) -> Tree:
             "untold": h.untold,
             "toldRate": _rate(h.told_rate),
         },
+        "compliance": [_compliance(r) for r in g.compliance],
     }
 
 
@@ -176,6 +195,35 @@ def _completed(info: Info, report: StatsReport) -> Any:
     return Precompleted(projection.object(return_type, list(raw.field_nodes), report_tree(report)))
 
 
+def _wants_compliance(info: Info) -> bool:
+    """Whether the operation selects ``groups { compliance }`` (fragments, aliases and
+    @skip/@include read as graphql-core would): only then is it computed."""
+    raw = info._raw_info
+    result_type = raw.return_type
+    while isinstance(result_type, GraphQLNonNull):
+        result_type = result_type.of_type
+    assert isinstance(result_type, GraphQLObjectType)
+    variables: dict[str, Any] = raw.variable_values  # type: ignore[assignment]
+    builder = TreeBuilder(raw.schema, raw.fragments, variables)
+    group_type = get_named_type(result_type.fields["groups"].type)
+    assert isinstance(group_type, GraphQLObjectType)
+    return any(
+        inner[0].name.value == "compliance"
+        for _, nodes in builder.collect(result_type, list(raw.field_nodes))
+        if nodes[0].name.value == "groups"
+        for _, inner in builder.collect(group_type, nodes)
+    )
+
+
+def _suppression(context: Any) -> CellSuppression:
+    """Groups of few units are left out (services/stats_suppression.py) whenever the public
+    role is among the caller's grants: its ``aggregate all`` rows would otherwise widen a
+    principal's other grants to every unit, cell by cell. Other callers keep every cell."""
+    if Role.PUBLIC not in context.identity.roles:
+        return keep_every_cell
+    return SmallCells(getattr(context, "public_min_cell_units", DEFAULT_MIN_CELL_UNITS))
+
+
 async def stats(
     info: Info,
     group_by: list[Dimension],
@@ -185,14 +233,25 @@ async def stats(
     context: Any = info.context
     # `aggregate` is its own right (policies/policy.csv): figures without rows.
     scope = context.aggregate_scope
+    suppress = _suppression(context)
     try:
         data = _input(group_by, filter_, region_level)
         # Sibling root fields run concurrently and share the request's session.
         async with getattr(context, "db_lock", None) or nullcontext():
             today = china_today()
-            rules = rules_in_force(getattr(context, "ruleset", DEFAULT_RULESET), today)
+            ruleset = chosen(getattr(context, "ruleset", DEFAULT_RULESET), today)
+            # Findings are statements about rows: under the read scope, as ``findings``.
+            compliance = (
+                ComplianceRequest(ruleset, context.scope) if _wants_compliance(info) else None
+            )
             report = await compute_stats(
-                context.session, data, today=today, scope=scope, rules=rules
+                context.session,
+                data,
+                today=today,
+                scope=scope,
+                rules=stats_rules(ruleset),
+                suppress=suppress,
+                compliance=compliance,
             )
     except InputError as error:
         raise graphql_error(error) from error

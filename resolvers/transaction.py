@@ -15,13 +15,30 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from resolvers.context import RequestContext
+from store.database import begin_write
 
 logger = logging.getLogger(__name__)
 
 
 class RequestTransaction(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        # A mutation's transaction begins as a writer's, before its resolvers read: on
+        # SQLite a write after a read can otherwise be refused when another connection
+        # committed in between (store.database.begin_write). Queries stay lock-free.
+        context = self.execution_context.context
+        if isinstance(context, RequestContext) and self._is_mutation():
+            await begin_write(context.session)
+        yield
+
+    def _is_mutation(self) -> bool:
+        try:
+            return self.execution_context.operation_type is OperationType.MUTATION
+        except Exception:  # an unknown operation name: execution answers with an error
+            return False
+
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context

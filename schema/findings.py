@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from decimal import Decimal
 
 import strawberry
 
@@ -21,9 +22,10 @@ strawberry.enum(
     name="FindingState",
     description=(
         "合规状态：按时（MET）、逾期完成（LATE）、已逾期未完成（OVERDUE）、即将到期（DUE_SOON）、"
-        "未到期（PENDING）、节假日历未覆盖无法判断（UNKNOWN）/ where a subject stands against "
-        "its deadline: met, done late, overdue, due soon, pending, or unknown (the holiday "
-        "calendar does not cover the year)"
+        "未到期（PENDING）、节假日历未覆盖或数据模型不足以判断（UNKNOWN）/ where a subject stands "
+        "against its rule: met (nothing missing), done late, overdue (or something missing), due "
+        "soon, pending, or unknown (the holiday calendar does not cover the year, or the data "
+        "model does not hold what the rule needs)"
     ),
 )
 
@@ -46,8 +48,9 @@ class FindingFilter:
     from_: datetime.date | None = strawberry.field(
         default=None,
         name="from",
-        description="事件日起（含，中国日期；服务完成日或投诉日）/ first event day, inclusive "
-        "(the day in China the service was completed or the complaint filed)",
+        description="起算日起（含，中国日期：服务完成或开始、投诉、发现隐患、保险期间或年度开始之日）"
+        "/ first day the clock started, inclusive (the day in China a service was completed or "
+        "began, a complaint filed, a hazard found, a policy period or a year began)",
     )
     to: datetime.date | None = strawberry.field(
         default=None, description="事件日止（不含）/ end event day, exclusive: [from, to)"
@@ -58,30 +61,70 @@ class FindingFilter:
 class FindingSubjectType(enum.Enum):
     SERVICE_RECORD = "ServiceRecord"
     COMPLAINT = "Complaint"
+    INSURANCE_POLICY = "InsurancePolicy"  # a policy year
+    POLICY_SERVICE_ITEM = "PolicyServiceItem"  # R-4.1-contract
+    HAZARD = "Hazard"  # R-6.2-major-hazard
+    STAFF_MEMBER = "StaffMember"  # a year of R-7.1-staff
+    INSURER = "Insurer"  # a year of R-8.1-evaluation, R-8.2-publication
+
+
+@strawberry.type(description="无法核查的部分及原因 / a part that cannot be checked, and why")
+class FindingGap:
+    code: str = strawberry.field(description="文档或部分代码 / the document or part code")
+    reason: str = strawberry.field(description="原因 / why it cannot be checked")
 
 
 @strawberry.type(description="合规发现的依据 / what a finding was decided from")
 class FindingEvidence:
     started_at: datetime.datetime = strawberry.field(
-        description="起算时间：服务完成时间或投诉时间 / when the clock started: the service's "
-        "completion or the complaint's filing"
+        description="起算时间：服务完成或开始、投诉、发现隐患、保险期间或年度开始的时间 / when "
+        "the clock started: a service's completion (or start), a complaint's filing, a hazard "
+        "found, a policy period or a calendar year beginning"
     )
     done_at: datetime.datetime | None = strawberry.field(
-        description="完成时间：首次回访、整理归档或答复时间；未完成为空 / when it was done: the "
-        "first follow-up visit, the record organised, or the answer; null when not done"
+        description="完成时间：首次回访、整理归档、答复、方案协商一致、告知隐患、评估报告或公开时间；"
+        "未完成或不适用为空 / when it was done: the first visit, the record organised, the "
+        "answer, the scheme agreed, the unit told, the report written or published; null when "
+        "not done or not a matter of one act"
     )
-    working_days: int = strawberry.field(
-        description="适用的期限（工作日）/ the deadline applied, in working days"
+    working_days: int | None = strawberry.field(
+        description="适用的期限（工作日）；非工作日期限为空 / the deadline applied, in working "
+        "days; null for rules not counted in working days"
     )
     needs_verification: bool = strawberry.field(
         description="投诉需进一步核实（适用较长期限）/ the complaint needs further verification "
         "(the longer deadline applies)"
     )
+    year: int | None = strawberry.field(
+        description="年度（培训、评估、公开）/ the calendar year measured (R-7.1, R-8.1, R-8.2)"
+    )
+    count: int | None = strawberry.field(
+        description="已提供的次数（服务、培训）/ how many were delivered (services, trainings)"
+    )
+    required_count: int | None = strawberry.field(
+        description="要求的次数 / how many the rule or the contract asks for"
+    )
+    fee_spent: Decimal | None = strawberry.field(
+        description="已支出的服务费用（元，R-7.3-ledger）/ prevention fees spent, yuan"
+    )
+    fee_agreed: Decimal | None = strawberry.field(
+        description="按约定比例应列支的费用（元）/ the agreed share of the premium, yuan"
+    )
+    unbacked_entries: int | None = strawberry.field(
+        description="无对应服务的支出笔数 / expenditures that name no service"
+    )
+    missing: list[str] = strawberry.field(
+        description="缺失的文档、字段或答复部分 / documents, scheme fields or answer parts missing"
+    )
+    unverifiable: list[FindingGap] = strawberry.field(
+        description="数据模型无法核查的部分 / parts the data model cannot check"
+    )
 
 
 @strawberry.type(
-    description="合规发现：一条服务记录或投诉相对于标准期限的状态 / a compliance finding: where "
-    "a service record or complaint stands against a deadline of the standard"
+    description="合规发现：一个对象相对于标准某条规则的状态 / a compliance finding: where one "
+    "subject (service, complaint, policy year, hazard, staff or insurer year) stands against a "
+    "rule of the standard"
 )
 class Finding:
     rule: str = strawberry.field(description="规则编号（如 R-6.3-followup）/ the rule id")
@@ -99,8 +142,9 @@ class Finding:
     insurer_id: strawberry.ID = strawberry.field(
         description="保险机构全局 ID / the insurer's global id"
     )
-    unit_id: strawberry.ID = strawberry.field(
-        description="投保单位全局 ID / the insured unit's global id"
+    unit_id: strawberry.ID | None = strawberry.field(
+        description="投保单位全局 ID；保险机构自身义务为空 / the insured unit's global id; null "
+        "for an insurer's own duty (R-7.1, R-8.1, R-8.2)"
     )
     evidence: FindingEvidence = strawberry.field(description="依据 / evidence")
     ruleset_id: str = strawberry.field(
@@ -118,4 +162,35 @@ class FindingConnection:
     page_info: PageInfo
     ruleset_id: str = strawberry.field(
         description="本次使用的规则集 / the ruleset in force for this answer"
+    )
+
+
+@strawberry.type(description="一条规则的合规计数 / an insurer's findings of one rule, counted")
+class FindingRuleScore:
+    rule: str = strawberry.field(description="规则编号 / the rule id")
+    met: int = strawberry.field(description="符合 / met")
+    not_met: int = strawberry.field(description="不符合（逾期完成或已逾期）/ late or overdue")
+    open: int = strawberry.field(description="未到期（即将到期或未到期）/ due soon or pending")
+    unknown: int = strawberry.field(description="无法判断 / unknown")
+    rate: Decimal | None = strawberry.field(
+        description="合规率：已判定者中符合的比例（四位小数）；尚无判定为空 / compliance "
+        "rate: met among met and not met, to four places; null when none is decided"
+    )
+
+
+@strawberry.type(description="保险机构合规评分 / an insurer's compliance scorecard")
+class InsurerScorecard:
+    insurer_id: strawberry.ID = strawberry.field(
+        description="保险机构全局 ID / the insurer's global id"
+    )
+    rules: list[FindingRuleScore] = strawberry.field(
+        description="各规则的计数（有合规发现的规则）/ per rule with findings"
+    )
+
+
+@strawberry.type(description="合规评分 / compliance scorecards of the insurers in scope")
+class FindingScorecard:
+    ruleset_id: str = strawberry.field(description="所依据的规则集 / the ruleset in force")
+    insurers: list[InsurerScorecard] = strawberry.field(
+        description="各保险机构（按编号）/ per insurer, by key"
     )

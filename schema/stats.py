@@ -156,6 +156,23 @@ class StatsMajorHazards:
     told_rate: StatsRate = strawberry.field(description="告知率 / told / found")
 
 
+@strawberry.type(
+    description="一条规则的合规发现计数与合规率 / one rule's compliance findings in a group"
+)
+class StatsComplianceRule:
+    rule: str = strawberry.field(description="标准条款编号 / the STANDARD.md rule id")
+    met: int = strawberry.field(description="合规 / met (MET)")
+    late: int = strawberry.field(description="逾期完成 / done late (LATE)")
+    overdue: int = strawberry.field(description="逾期未完成 / not done, past due (OVERDUE)")
+    due_soon: int = strawberry.field(description="即将到期 / not done, due soon (DUE_SOON)")
+    pending: int = strawberry.field(description="未到期 / not done, due later (PENDING)")
+    unknown: int = strawberry.field(description="无法判定 / cannot be told (UNKNOWN)")
+    rate: StatsRate = strawberry.field(
+        description="合规率：合规数 / （合规 + 逾期完成 + 逾期未完成），与合规评分相同 / "
+        "compliance rate: met / (met + late + overdue), as in findingScorecard"
+    )
+
+
 @strawberry.type(description="行政区划分组 / a region group")
 class StatsRegion:
     code: str
@@ -200,6 +217,11 @@ class StatsGroup:
     complaints: StatsComplaints
     fees: StatsFees
     major_hazards: StatsMajorHazards
+    compliance: list[StatsComplianceRule] = strawberry.field(
+        description="各规则合规发现与合规率（调用方可读取的记录；仅在选择时计算）/ per rule, "
+        "the compliance findings and rate of the group, about rows the caller may read; "
+        "computed only when selected (semantics: services/stats_compliance.py)"
+    )
 
 
 @strawberry.type(description="统计结果 / dashboard aggregates")

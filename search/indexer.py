@@ -96,9 +96,9 @@ class Indexer:
         self._next_purge = utcnow()
 
     async def _lease(self) -> bool:
-        # Writes are few on purpose: on SQLite every background write can make a request's
-        # transaction that read before it fail to upgrade to a write (SQLITE_BUSY_SNAPSHOT).
-        # So the lease is renewed at half its term, not every round.
+        # Writes are few on purpose: on SQLite each one takes the single write lock, which
+        # writing requests then wait for (store.database.begin_write). So the lease is
+        # renewed at half its term, not every round.
         now = utcnow()
         if now < self._renew_after:
             return True

@@ -55,8 +55,14 @@ class OpenSearchBackend:
 
     def __init__(self, url: str, prefix: str, *, timeout: float = 10.0) -> None:
         self.prefix = check_prefix(prefix)
-        # No client-side retries: the indexer decides when to retry (and backs off).
-        self.client = AsyncOpenSearch(hosts=[url], timeout=timeout, max_retries=0)
+        # Several nodes, comma-separated (issue 8): the client spreads requests over them and
+        # a refused connection is tried once on each other node, so one node down is no
+        # outage. Beyond that no client-side retries: the indexer decides when to retry (and
+        # backs off). Timeouts are never retried (the node may still be working on it).
+        hosts = [host.strip() for host in url.split(",") if host.strip()]
+        self.client = AsyncOpenSearch(
+            hosts=hosts, timeout=timeout, max_retries=len(hosts) - 1, retry_on_timeout=False
+        )
 
     async def _call(self, method: Any, **kwargs: Any) -> Any:
         try:

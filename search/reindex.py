@@ -35,6 +35,7 @@ class ReindexReport:
     documents: dict[str, int] = field(default_factory=dict)
     failed: dict[str, list[str]] = field(default_factory=dict)  # type → "id: reason"
     indexes: dict[str, str] = field(default_factory=dict)
+    type_seconds: dict[str, float] = field(default_factory=dict)  # per type, for the figures
     replayed: int = 0
     seconds: float = 0.0
 
@@ -52,6 +53,7 @@ async def _one_type(
     report: ReindexReport,
     sleep: Callable[[float], Awaitable[Any]],
 ) -> None:
+    clock = asyncio.get_running_loop().time()
     index = await backend.new_index(doc_type)
     async with sessions() as session:
         total = await SearchChangeRepository(session).count(doc_type)
@@ -81,6 +83,7 @@ async def _one_type(
     await backend.swap_alias(doc_type, index)
     report.documents[doc_type] = done
     report.indexes[doc_type] = index
+    report.type_seconds[doc_type] = asyncio.get_running_loop().time() - clock
     if failures:
         report.failed[doc_type] = failures
 

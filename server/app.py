@@ -1,14 +1,14 @@
-"""The Starlette application factory: GraphQL, health and readiness, one engine per process."""
+"""The Starlette application factory: GraphQL, health, readiness and metrics, one engine per
+process."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from resolvers.root import build_schema
@@ -18,16 +18,24 @@ from server.auth import Authenticator
 from server.bulk import BulkUpload
 from server.graphql_app import GatewayGraphQL
 from server.limits import operation_limits
+from server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from server.metrics import Metrics
 from server.policy_source import PolicySource
+from server.readiness import readiness
+from server.reports import EvaluationReports
+from server.request_log import RequestLog
+from server.request_record import count_statements
 from server.search import SearchService
 from server.settings import Settings, get_settings
+from server.web import web_routes
 from store.database import create_engine, session_factory
-from store.migrate import current_revision, head_revision
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    count_statements(engine)  # SQL statements per request, for /metrics and the access log
+    metrics = Metrics()
     sessions = session_factory(engine)
     # One per process: it holds the revocation cache every request consults.
     authenticator = Authenticator(settings, sessions)
@@ -64,27 +72,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
         rate_limiter=graphql.rate_limiter,
     )
 
+    # Annual evaluation reports as HTML and PDF, read through the same scope as GraphQL.
+    reports = EvaluationReports(
+        sessions,
+        authenticator,
+        lambda identity: access_of(policy, identity),
+        audit_log=audit_log,
+        rate_limiter=graphql.rate_limiter,
+        font=settings.report_font,
+    )
+
     async def healthz(_: Request) -> JSONResponse:
         """The process is alive (no dependency is touched)."""
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> JSONResponse:
-        """Ready to serve: the database answers and its schema is at the migrations' head."""
-        checks: dict[str, str] = {}
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-            current = await current_revision(engine)
-            head = head_revision()
-            checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
-        except Exception as exc:  # readiness reports, it never raises
-            checks["database"] = f"error: {type(exc).__name__}"
-        ready = all(v == "ok" for v in checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status_code=200 if ready else 503,
-        )
+        """Ready to serve: database, migrations at head, search cluster (server/readiness.py)."""
+        state = await readiness(engine, search.backend, settings.readiness_timeout_seconds)
+        return JSONResponse(state.body(), status_code=200 if state.ready else 503)
+
+    async def metrics_endpoint(_: Request) -> Response:
+        """Prometheus exposition (server/metrics.py)."""
+        body = await metrics.render(sessions, audit_log.pending)
+        return Response(body, media_type=METRICS_CONTENT_TYPE)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -101,14 +111,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/bulk/{kind}", bulk.endpoint, methods=["POST"]),
+            *web_routes(),  # the portal and the dashboard (issue 7): pages over /graphql
+            *reports.routes(),
         ],
         lifespan=lifespan,
     )
+    # Outermost: request id, access log and metrics for every route (server/request_log.py).
+    app.add_middleware(RequestLog, metrics=metrics, routes=app.routes)
     app.state.engine = engine
     app.state.settings = settings
     app.state.authenticator = authenticator
     app.state.audit_log = audit_log
     app.state.search = search
+    app.state.metrics = metrics
     return app

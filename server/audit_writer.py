@@ -8,8 +8,10 @@ this task appends every waiting entry — one multi-row INSERT per table — eve
 ``ANZEXIAN_AUDIT_FLUSH_SECONDS`` (default 0.5), or at once when ``ANZEXIAN_AUDIT_BATCH``
 entries wait.
 
-Back-pressure, never a drop: the queue holds at most ``ANZEXIAN_AUDIT_QUEUE`` entries; a
-request finding it full waits (its response with it) until the writer makes room. A database
+Back-pressure, never a drop: the queue holds at most ``ANZEXIAN_AUDIT_QUEUE`` entries, and
+at most ``id_capacity`` row ids across them (an entry lists up to 5,000,
+services.audit.MAX_IDS_PER_ENTRY, so entries alone would not bound the memory); a request
+finding either full waits (its response with it) until the writer makes room. A database
 that refuses the appends therefore slows the API down rather than let it read unaudited; the
 writer retries an outage for as long as it lasts. Only a batch the database keeps refusing
 for another reason (a bug, a constraint), or that cannot be written while shutting down, is
@@ -38,6 +40,9 @@ from store.repositories.audit_entry import AuditEntryRepository, NewAuditEntry
 
 logger = logging.getLogger(__name__)
 
+# Row ids queued at most, across entries: about 40 MB of Python ints and lists, and 200
+# entries listing the most an entry may.
+ID_CAPACITY = 1_000_000
 GIVE_UP_AFTER = 3  # attempts at a batch the database refuses for a reason other than an outage
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -50,11 +55,15 @@ class AuditWriter:
         flush_seconds: float = 0.5,
         batch_size: int = 500,
         capacity: int = 10_000,
+        id_capacity: int = ID_CAPACITY,
     ) -> None:
         self.sessions = sessions
         self.flush_seconds = flush_seconds
         self.batch_size = batch_size
+        self.id_capacity = id_capacity
         self._queue: asyncio.Queue[NewAuditEntry] = asyncio.Queue(maxsize=capacity)
+        self._ids = 0  # row ids held by queued entries and the batch being written
+        self._room = asyncio.Event()  # set when a batch has left memory
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -65,13 +74,28 @@ class AuditWriter:
         return self._queue.qsize()
 
     async def submit(self, entry: NewAuditEntry) -> None:
-        """Queue one entry; waits while the queue is full (back-pressure)."""
-        if self._queue.full() and self._task is None:
+        """Queue one entry; waits while the queue is full, in entries or in row ids
+        (back-pressure). An entry heavier than ``id_capacity`` alone waits for an empty
+        queue rather than forever."""
+        weight = entry.id_count
+        if (self._queue.full() or self._over(weight)) and self._task is None:
             # An app driven without its lifespan (httpx.ASGITransport) never starts the task.
             logger.warning("audit writer not running (the app's lifespan starts it): waiting")
+        while self._over(weight):
+            self._room.clear()
+            self._wake.set()  # write now rather than at the next tick: requests wait
+            await self._room.wait()
+        self._ids += weight
         await self._queue.put(entry)
         if self._queue.qsize() >= self.batch_size:
             self._wake.set()
+
+    @property
+    def queued_ids(self) -> int:
+        return self._ids
+
+    def _over(self, weight: int) -> bool:
+        return self._ids > 0 and self._ids + weight > self.id_capacity
 
     def start(self) -> None:
         if self._task is None:
@@ -91,7 +115,11 @@ class AuditWriter:
         """Append every entry queued now, a batch at a time."""
         while not self._queue.empty():
             batch = [self._queue.get_nowait() for _ in range(min(self.batch_size, self.pending))]
-            await self._append(batch)
+            try:
+                await self._append(batch)
+            finally:  # written or spilled to the error log: out of memory either way
+                self._ids -= sum(entry.id_count for entry in batch)
+                self._room.set()
 
     async def _run(self) -> None:
         while not self._stopping:

@@ -19,6 +19,7 @@ from services.bulk import KINDS, BodyTooLarge, Limits, Refusal, Uploader, Upload
 from services.bulk.replay import key_refusal
 from services.identity import Identity
 from services.write_access import Access
+from store.database import begin_write
 
 MEDIA_TYPE = "application/x-ndjson"
 
@@ -65,6 +66,9 @@ class BulkUpload:
             if permit is None:
                 return _refused(_forbidden())
             at = datetime.now(UTC)
+            # The upload reads (idempotency key, references) before it writes: take SQLite's
+            # write lock first (store.database.begin_write).
+            await begin_write(session)
             try:
                 outcome = await ingest(
                     session,

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from server.cli_archive import register as register_archive_commands
 from server.cli_audit import audit_app
 from server.cli_options import DatabaseUrl, settings_for
 from server.cli_policy import policy_app
@@ -109,8 +110,21 @@ def _serve(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from server.app import create_app
+    from server.json_logging import log_config
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        log_config=log_config(settings.log_level, settings.log_format),
+        access_log=False,  # server/request_log.py writes one structured line per request
+        # X-Forwarded-For from the trusted proxies: the client address rate limits count by.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # SIGTERM: finish the requests in flight, then the lifespan drains the audit queue.
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+    )
 
 
 async def _demo_tokens(settings: Settings) -> list[tuple[str, str, str]]:
@@ -167,7 +181,8 @@ def demo(
 app.add_typer(token_app, name="token")
 app.add_typer(policy_app, name="policy")
 app.add_typer(audit_app, name="audit")
-register_search_commands(app)  # anzexian indexer, anzexian reindex
+register_search_commands(app)  # anzexian indexer, reindex, search dead-letters
+register_archive_commands(app)  # anzexian verify, archive keygen / checkpoint (R-7.4-archive)
 
 
 @app.command("export-schema")

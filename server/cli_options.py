@@ -41,12 +41,14 @@ def fail(
 
 
 async def _in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    from store.database import create_engine, session_factory
+    from store.database import begin_write, create_engine, session_factory
     from store.uow import UnitOfWork
 
     engine = create_engine(url)
     try:
         async with UnitOfWork(session_factory(engine)) as uow:
+            # A command that writes beside a running server (SQLite: store.database.begin_write).
+            await begin_write(uow.session)
             return await work(uow.session)
     finally:
         await engine.dispose()

@@ -1,5 +1,6 @@
 """``anzexian indexer`` and ``anzexian reindex``: the search outbox drained outside a server
-process, and a rebuild of every index from the database with an alias swap."""
+process, and a rebuild of every index from the database with an alias swap; ``anzexian search
+dead-letters`` / ``retry-dead-letters``: the documents the backend refused, and their retry."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import signal
 from typing import Annotated
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.cli_options import DatabaseUrl, fail, settings_for
+from server.cli_options import run_in_transaction as _run
 from server.settings import Settings
 
 TYPES_HELP = (
@@ -39,7 +42,11 @@ async def reindex_command(settings: Settings, types: list[str], batch: int, prog
         await backend.close()
         await engine.dispose()
     rate = report.total / report.seconds if report.seconds else 0.0
-    lines = [f"{t}: {n} documents → {report.indexes[t]}" for t, n in report.documents.items()]
+    lines = [
+        f"{t}: {n} documents → {report.indexes[t]} in {report.type_seconds[t]:.1f} s "
+        f"({n / report.type_seconds[t] if report.type_seconds[t] else 0.0:,.0f}/s)"
+        for t, n in report.documents.items()
+    ]
     lines.append(
         f"{report.total} documents in {report.seconds:.1f} s ({rate:,.0f}/s) on {backend.name}; "
         f"{report.replayed} outbox rows replayed into the new indexes"
@@ -87,7 +94,66 @@ async def _indexer(settings: Settings, once: bool) -> str:
         await engine.dispose()
 
 
+search_app = typer.Typer(
+    help="Full-text search / 全文检索: the documents the search backend refused (死信, dead "
+    "letters) and their retry.",
+    no_args_is_help=True,
+)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@search_app.command("dead-letters")
+def dead_letters_command(
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="List at most this many.")] = 50,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """List the parked documents, oldest first, with the backend's reason, and count them
+    per type."""
+    from search.dead_letters import DeadLetters, dead_letters
+
+    async def work(session: AsyncSession) -> DeadLetters:
+        return await dead_letters(session, limit)
+
+    found = _run(database_url, work)
+    for d in found.letters:
+        typer.echo(
+            f"#{d.id}  {d.doc_type}:{d.doc_id}  {d.backend} {d.status}  "
+            f"{d.failed_at:%Y-%m-%d %H:%M:%S}Z  outbox={d.outbox_id}  {_one_line(d.reason)}"
+        )
+    per_type = ", ".join(f"{t} {n}" for t, n in found.counts.items())
+    typer.echo(f"死信 / dead letters: {found.total}" + (f" ({per_type})" if per_type else ""))
+    if found.total > len(found.letters):
+        typer.echo(f"仅显示最早的 {limit} 条 / only the oldest {limit} shown (--limit)", err=True)
+
+
+@search_app.command("retry-dead-letters")
+def retry_dead_letters_command(
+    ids: Annotated[
+        list[int] | None,
+        typer.Option("--id", help="Only this dead letter (repeat). Default: all of them."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Move parked documents back into the search outbox (the indexer rebuilds them from the
+    database); running it again moves nothing more."""
+    from search.dead_letters import Requeued, requeue
+    from store.base import utcnow
+
+    async def work(session: AsyncSession) -> Requeued:
+        return await requeue(session, utcnow(), ids)
+
+    moved = _run(database_url, work)
+    typer.echo(
+        f"重新排队 / requeued: {moved.letters} dead letter(s) → {moved.documents} outbox row(s)"
+    )
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(search_app, name="search")
+
     @app.command()
     def indexer(
         once: Annotated[

@@ -10,6 +10,8 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from policies.resources import Action
 from resolvers.context import RequestContext
@@ -18,6 +20,7 @@ from server.access import access_of
 from server.auth import AuthenticationFailed, Authenticator
 from server.limits import RateLimiter, Refused, RequestGate
 from server.policy_source import PolicySource
+from server.request_record import note_error_codes, note_operation, operation_name_of
 from server.settings import Settings
 from services.audit import AuditSink
 from services.search import SearchBackend
@@ -57,6 +60,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
                 receive = await self.gate.admit(scope, receive)
             await super().__call__(scope, receive, send)
         except (AuthenticationFailed, Refused) as failure:
+            code = getattr(failure, "code", "UNAUTHENTICATED")
+            note_error_codes([{"extensions": {"code": code}}])
             await failure.response()(scope, receive, send)
         finally:
             # The RequestTransaction extension closes the session after a completed
@@ -64,6 +69,23 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             session = scope.get("state", {}).pop("session", None)
             if session is not None:
                 await session.close()
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # The operation's name and error codes for the metrics and the access log.
+        note_operation(request_data.operation_name or operation_name_of(request_data.query))
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        note_error_codes(result.errors)
+        return result
 
     def decode_json(self, data: str | bytes) -> object:
         return json_codec.decode(data)
@@ -95,4 +117,5 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             json_text=True,  # encode_json splices compiled reads' JSON text
             ruleset=self.settings.ruleset,
             search=self.search,
+            public_min_cell_units=self.settings.public_min_cell_units,
         )

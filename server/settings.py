@@ -23,6 +23,7 @@ from server.role_tables import (
 )
 from services.rulesets import DEFAULT_RULESET, UnknownRuleset
 from services.rulesets import ruleset as find_ruleset
+from services.stats_suppression import DEFAULT_MIN_CELL_UNITS
 from services.token_lifetime import MAX_TOKEN_HOURS
 from store.enums import Role
 
@@ -57,6 +58,19 @@ class Settings(BaseSettings):
     # GraphiQL at GET /graphql. Production turns it off unless it is set (PRODUCTION_OFF).
     graphiql: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Logs on stderr (server/json_logging.py): one JSON object a line with the request id, or
+    # plain text for a terminal.
+    log_format: Literal["json", "text"] = "json"
+    # Graceful shutdown (SIGTERM): the server stops accepting, waits this long for requests in
+    # flight, then the lifespan drains the audit queue and the indexer's round (uvicorn's
+    # timeout_graceful_shutdown). Keep it below the orchestrator's kill grace period.
+    shutdown_timeout_seconds: int = Field(default=20, ge=1, le=600)
+    # Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are trusted
+    # (uvicorn's forwarded_allow_ips: comma-separated addresses or networks, "*" for any):
+    # the client address the public's rate limit counts by is then the proxy's client's.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # GET /readyz: seconds each dependency (database, search cluster) has to answer.
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     # Largest body of one bulk NDJSON upload (POST /bulk/{kind}); larger is HTTP 413.
     bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     # The audit log (server/audit_writer.py): entries wait in memory and a background task
@@ -65,7 +79,8 @@ class Settings(BaseSettings):
     audit_flush_seconds: float = Field(default=0.5, gt=0, le=60)
     audit_batch: int = Field(default=500, ge=1, le=2_000)  # SQLite: 11 parameters an entry
     audit_queue: int = Field(default=10_000, ge=1)
-    # Full-text search (README "Search"): OpenSearch at this URL (credentials may be in it);
+    # Full-text search (README "Search"): OpenSearch at this URL (credentials may be in it;
+    # several nodes' URLs comma-separated: requests are spread, a node down is skipped);
     # empty: the embedded SQLite FTS5 file SEARCH_FTS_PATH. Index names start with the prefix.
     search_url: str = ""
     search_index_prefix: str = "anzexian"
@@ -99,6 +114,15 @@ class Settings(BaseSettings):
     # The standard's parameters (README "Rulesets", services/rulesets/): a ruleset id pins that
     # ruleset for every date; empty: each date gets the ruleset in force on it.
     ruleset: str = DEFAULT_RULESET
+    # Small-cell suppression (services/stats_suppression.py): the public role's stats leave
+    # out every group that counts fewer insured units than this.
+    public_min_cell_units: int = Field(default=DEFAULT_MIN_CELL_UNITS, ge=1)
+    # The CJK font the PDF evaluation reports embed (server/report_pdf.py): a TrueType or
+    # OpenType file or collection; empty: Debian's fonts-wqy-microhei (deploy/report-fonts.sh).
+    report_font: str = ""
+    # Signed checkpoints of the archive chains (R-7.4-archive, services/archive/checkpoint.py):
+    # the path of an Ed25519 private key in PEM (``anzexian archive keygen`` writes one).
+    archive_signing_key: str = ""
 
     @field_validator("limit_cost")
     @classmethod

@@ -2,8 +2,9 @@
 
 Each GraphQL operation that executed, and each bulk upload, becomes one entry: the
 principal, its roles and a summary of the scope it read through, the sha256 of the document
-and of its variables (canonical JSON), and what came back — the primary keys of the root rows
-returned keyed by GraphQL type plus the insured units they are about (reads), the row written
+and of its variables (canonical JSON), and what came back — the primary keys of the rows
+returned at every level of the selection, keyed by GraphQL type, plus the insured units they
+are about (reads; at most ``MAX_IDS_PER_ENTRY`` ids, the rest counted), the row written
 (mutations), the rows created (uploads), or only the number of groups (aggregates, no ids).
 
 The request path only collects (``OperationAudit``); the entry is appended after the answer
@@ -26,6 +27,7 @@ from store.repositories.audit_entry import NewAuditEntry
 from store.repositories.graph.audit import RowsSeen
 
 __all__ = [
+    "MAX_IDS_PER_ENTRY",
     "AuditOperationKind",
     "AuditSink",
     "NewAuditEntry",
@@ -44,21 +46,36 @@ class AuditSink(Protocol):
         ...
 
 
+# The ids one entry lists, at most: a full page (MAX_PAGE_SIZE, 1,000) of root rows with
+# four rows a level below each. Rows past it are counted per type in the entry's
+# ``omitted`` (and in ``row_count``), never dropped silently; the units they are about are
+# always recorded, whatever the count, so "who read this unit" stays complete. With the
+# writer's queue bounded in ids too (server/audit_writer.py), the memory the log may hold
+# is bounded whatever the operations return.
+MAX_IDS_PER_ENTRY = 5_000
+
+
 @dataclass
 class OperationAudit:
-    """What one operation returned, collected by its root fields as they resolve."""
+    """What one operation returned, collected by its root fields as they resolve: each row
+    once (a unit under 50 records is one row read), in the order first seen."""
 
     rows: dict[str, list[Any]] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=dict)  # rows past MAX_IDS_PER_ENTRY
     units: set[int] = field(default_factory=set)
     groups: int = 0  # aggregate groups returned (stats)
     aggregate: bool = False
+    _seen: set[tuple[str, Any]] = field(default_factory=set, repr=False)
 
     def reads(self, type_name: str) -> Callable[[RowsSeen], None]:
-        """A recorder for the root rows of ``type_name`` one compiled read returned."""
+        """A recorder for the rows one read returned: its root rows of ``type_name`` and
+        those of its nested levels under their own types."""
 
         def record(seen: RowsSeen) -> None:
-            if seen.keys:
-                self.rows.setdefault(type_name, []).extend(seen.keys)
+            for key in seen.keys:
+                self._add(type_name, key)
+            for nested_type, key in seen.nested:
+                self._add(nested_type, key)
             self.units.update(seen.units)
 
         return record
@@ -68,15 +85,26 @@ class OperationAudit:
         self.groups += groups
 
     def wrote(self, type_name: str, key: Any) -> None:
-        self.rows.setdefault(type_name, []).append(key)
+        self._add(type_name, key)
 
     def rolled_back(self) -> None:
         """The operation's transaction was rolled back: nothing it wrote was kept."""
         self.rows.clear()
+        self.omitted.clear()
+        self._seen.clear()
+
+    def _add(self, type_name: str, key: Any) -> None:
+        if (type_name, key) in self._seen:
+            return
+        self._seen.add((type_name, key))
+        if len(self._seen) <= MAX_IDS_PER_ENTRY:
+            self.rows.setdefault(type_name, []).append(key)
+        else:
+            self.omitted[type_name] = self.omitted.get(type_name, 0) + 1
 
     @property
     def row_count(self) -> int:
-        return self.groups + sum(len(keys) for keys in self.rows.values())
+        return self.groups + len(self._seen)
 
 
 def sha256_hex(text: str) -> str:
@@ -132,6 +160,7 @@ def entry_for(
         variables_hash=variables_hash(variables),
         row_count=audit.row_count,
         rows=audit.rows,
+        omitted=audit.omitted,
         aggregate=audit.aggregate,
         subjects=frozenset(audit.units),
     )

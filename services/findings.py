@@ -1,17 +1,29 @@
-"""Compliance findings (合规发现, issue 6 item 3): where a service record or a complaint stands
-against a working-day deadline of the ruleset in force.
+"""Compliance findings (合规发现, issue 6 item 3): where each subject stands against each rule
+of the standard, under the ruleset in force.
 
-Rules so far: R-6.3-followup (first visit within N working days after completion),
-R-6.3-archive (organised within N working days after completion) and R-6.4-complaint
-(answered within N working days of filing, M when further verification is needed). The due
-days come from the holiday calendar (``working_days.due_calendar``) and the states are worked
-out in SQL (``store/repositories/findings.py``), one statement per page, inside the caller's
-read scope. Every finding names the ruleset it came from.
+Every rule of STANDARD.md with something to measure (``FindingRule``):
 
-States: MET (done on or before the due day), LATE (done after it), OVERDUE (not done, the due
-day is before today), DUE_SOON (not done, due today or within the next ``DUE_SOON_DAYS - 1``
-days), PENDING (not done, due later), UNKNOWN (the calendar does not cover the event's day or
-its due day: never a weekday guess).
+- working-day deadlines, due days from the holiday calendar (``working_days.due_calendar``):
+  R-6.3-followup (first visit within N working days after completion), R-6.3-archive
+  (organised within N), R-6.4-complaint (answered within N working days of filing, M when
+  further verification is needed, with every part of the answer);
+- per policy year (due on its last day): R-5.1-annual (high-risk units above designated size
+  get the categories' services), R-4.1-contract (each agreed item delivered as often as
+  agreed), R-7.3-ledger (the agreed share of the premium spent; spending with no service
+  behind it is a finding at once), R-7.4-archive (every document of the unit's archive);
+- per service: R-6.1-scheme (a complete scheme agreed before the service began),
+  R-6.2-major-hazard (the unit told of a major hazard, in time when the ruleset says when);
+- per calendar year: R-7.1-staff (management staff trained), R-8.1-evaluation (a report with
+  every section), R-8.2-publication (submitted and published in time).
+
+The states are worked out in SQL (``store/repositories/findings*.py``), one statement per
+page, inside the caller's read scope. Every finding names the ruleset it came from.
+
+States: MET (done on or before the due day, nothing missing), LATE (done after it), OVERDUE
+(not done or something missing, the due day is before today), DUE_SOON (not done, due today or
+within the next ``DUE_SOON_DAYS - 1`` days), PENDING (not done, due later), UNKNOWN (the
+calendar does not cover the event's day or its due day, never a weekday guess; or the data
+model does not hold what the rule needs, see ``Finding.unverifiable``).
 """
 
 from __future__ import annotations
@@ -35,7 +47,9 @@ from store.repositories.findings import (
     FindingRow,
     FindingRule,
     FindingState,
+    RuleParameters,
 )
+from store.repositories.findings_archive import UNKNOWN_DOCUMENT, UNVERIFIABLE_REASONS
 from store.repositories.stats import NO_CALENDAR, DeadlineDays
 
 DEFAULT_PAGE = 50
@@ -44,6 +58,15 @@ MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists
 # Due today, tomorrow or the day after: "due soon" (a reading aid, not a rule of the standard).
 DUE_SOON_DAYS = 3
 CURSOR_PREFIX = "finding:"
+# Yearly duties (R-7.1, R-8.1, R-8.2) are measured for at most this many years back.
+MAX_YEARS_BACK = 30
+
+# Rules whose parameters need no section of a ruleset: the STANDARD.md id itself.
+FIXED_IDS = {
+    FindingRule.CONTRACT: "R-4.1-contract",  # the contract's own items and frequencies
+    FindingRule.SCHEME: "R-6.1-scheme",  # the fields of 3.4
+    FindingRule.LEDGER: "R-7.3-ledger",  # the contract's own ratio of premium
+}
 
 __all__ = ["FindingRule", "FindingState"]
 
@@ -67,8 +90,9 @@ class Finding:
     state: FindingState
     due_on: date | None  # the due day in China
     due_at: datetime | None  # the instant the due day ends
-    working_days: int
+    working_days: int | None  # the deadline in working days, for the working-day rules
     row: FindingRow
+    reasons: tuple[str, ...] = ()  # why each of ``row.unverifiable`` cannot be checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +103,64 @@ class FindingsPage:
 
 
 def rule_id(rule: FindingRule, rules: Ruleset) -> str:
-    if rule is FindingRule.FOLLOWUP:
-        return rules.followup.cite.rule
-    if rule is FindingRule.ARCHIVE:
-        return rules.archive.cite.rule
-    return rules.complaint.cite.rule
+    fixed = FIXED_IDS.get(rule)
+    if fixed is not None:
+        return fixed
+    section = {
+        FindingRule.FOLLOWUP: rules.followup.cite,
+        FindingRule.ARCHIVE: rules.archive.cite,
+        FindingRule.COMPLAINT: rules.complaint.cite,
+        FindingRule.ANNUAL: rules.annual_service.cite,
+        FindingRule.MAJOR_HAZARD: rules.major_hazard.cite,
+        FindingRule.STAFF: rules.staff_training.cite,
+        FindingRule.UNIT_ARCHIVE: rules.retention.cite,
+        FindingRule.EVALUATION: rules.evaluation.cite,
+        FindingRule.PUBLICATION: rules.publication.cite,
+    }[rule]
+    return section.rule
 
 
-def working_days(row: FindingRow, rules: Ruleset) -> int:
+def working_days(row: FindingRow, rules: Ruleset) -> int | None:
     if row.rule is FindingRule.FOLLOWUP:
         return rules.followup.working_days
     if row.rule is FindingRule.ARCHIVE:
         return rules.archive.working_days
+    if row.rule is not FindingRule.COMPLAINT:
+        return None  # measured in calendar days or by the end of a period
     if row.needs_verification:
         return rules.complaint.verification_working_days
     return rules.complaint.working_days
+
+
+def parameters(rules: Ruleset) -> RuleParameters:
+    """The ruleset's numbers and lists, as the statement reads them."""
+    return RuleParameters(
+        annual_industries=rules.annual_service.industries,
+        annual_categories=rules.annual_service.categories,
+        annual_min=rules.annual_service.min_services_per_year,
+        trainings_per_year=rules.staff_training.trainings_per_year,
+        hazard_told_days=rules.major_hazard.told_within_days,
+        documents=rules.retention.documents,
+        retention_years=rules.retention.years,
+        submit_days=rules.publication.submit_within_days,
+        publish_days=rules.publication.publish_within_days,
+        evaluation_sections=rules.evaluation.sections,
+        evaluation_methods=rules.evaluation.methods,
+        answer_parts=rules.complaint.answer_parts,
+    )
+
+
+def years(query: FindingQuery, rules: Ruleset) -> tuple[int, ...]:
+    """The calendar years yearly duties are measured for: those the filter's range touches,
+    else the retention period up to this year (R-7.4-archive), never a year to come."""
+    last = query.today.year
+    if query.to_day is not None:
+        last = min(last, (query.to_day - timedelta(days=1)).year)
+    first = last - rules.retention.years
+    if query.from_day is not None:
+        first = query.from_day.year
+    first = max(first, query.today.year - MAX_YEARS_BACK)
+    return tuple(range(first, last + 1))
 
 
 def deadline_days(rules: Ruleset) -> DeadlineDays:
@@ -190,7 +257,31 @@ def _finding(row: FindingRow, rules: Ruleset) -> Finding:
         due_at=row.due_ends,
         working_days=working_days(row, rules),
         row=row,
+        reasons=tuple(
+            UNVERIFIABLE_REASONS.get(code, UNKNOWN_DOCUMENT) for code in row.unverifiable
+        ),
     )
+
+
+def checked_query(
+    data: FindingFilterInput,
+    *,
+    rules: Ruleset,
+    today: date,
+    first: int | None = None,
+    after: str | None = None,
+) -> FindingQuery:
+    """The checked arguments with the ruleset's calendar, parameters and years (raises
+    ``InputError``)."""
+    query = validate(data, first=first, after=after, today=today)
+    lo = query.from_day
+    hi = query.to_day - timedelta(days=1) if query.to_day is not None else None
+    query = replace(
+        query,
+        calendar=due_calendar(deadline_days(rules), lo, hi),
+        parameters=parameters(rules),
+    )
+    return replace(query, years=years(query, rules))
 
 
 async def findings(
@@ -205,10 +296,7 @@ async def findings(
 ) -> FindingsPage:
     """One page of findings under ``rules`` inside ``scope`` (the caller's read scope);
     ``today`` is the caller's day in China. One statement."""
-    query = validate(data, first=first, after=after, today=today)
-    lo = query.from_day
-    hi = query.to_day - timedelta(days=1) if query.to_day is not None else None
-    query = replace(query, calendar=due_calendar(deadline_days(rules), lo, hi))
+    query = checked_query(data, rules=rules, today=today, first=first, after=after)
     page = await FindingRepository(session, scope).page(query)
     return FindingsPage(
         ruleset_id=rules.id,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from policies.scope import unit_of
 from search.analysis import query_terms
 from search.backend import BackendUnavailable, Bucket, SearchBackend, SearchResult, Snippet
 from search.documents import DOC_TYPES
@@ -57,6 +58,7 @@ class FoundHit:
     title: str
     snippets: tuple[Snippet, ...]
     cursor: str
+    unit: int | None = None  # the insured unit the row is about (the audit log's subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +185,19 @@ async def run_search(
         raise _unavailable(str(exc)) from exc
     readable = {
         doc_type: await hits.readable(
-            doc_type, (int(h.doc_id) for h in result.hits if h.doc_type == doc_type)
+            doc_type, (int(h.doc_id) for h in result.hits if h.doc_type == doc_type), unit_of
         )
         for doc_type in {h.doc_type for h in result.hits}
     }
     found = tuple(
         FoundHit(
-            h.doc_type, int(h.doc_id), h.score, h.title, h.snippets, encode_cursor(offset + i + 1)
+            h.doc_type,
+            int(h.doc_id),
+            h.score,
+            h.title,
+            h.snippets,
+            encode_cursor(offset + i + 1),
+            readable[h.doc_type][int(h.doc_id)],
         )
         for i, h in enumerate(result.hits)
         if int(h.doc_id) in readable[h.doc_type]

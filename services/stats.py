@@ -60,6 +60,10 @@ Measures per group
     fees          R-7.3-ledger, yuan: income = allocations, expenditure = expenditures; an
                   adjustment counts towards the kind of the entry it corrects.
     majorHazards  R-6.2-major-hazard: major hazards found, told (``told_at`` set), toldRate.
+    compliance    per rule of STANDARD.md, the group's findings by state and the compliance
+                  rate, under the caller's *read* scope: ``services/stats_compliance.py``
+                  (its dimensions, filters and extra groups). One statement more, and only
+                  when the query selects it.
     Every measure but unitsCovered adds up exactly over the groups of any grouping.
 
 Working-day deadlines
@@ -87,6 +91,12 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.rulesets import DEFAULT_RULESET, Ruleset, chosen, ruleset
+from services.stats_compliance import (
+    ComplianceGroup,
+    ComplianceRequest,
+    GroupKey,
+    compliance_groups,
+)
 from services.stats_report import (
     Archive,
     Complaints,
@@ -105,6 +115,7 @@ from services.working_days import due_calendar
 from store.enums import HighRiskCategory, RegionLevel, ServiceCategory
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.stats import (
+    MEASURES,
     NO_CALENDAR,
     DeadlineDays,
     Outcome,
@@ -292,13 +303,18 @@ async def compute_stats(
     scope: RowScope = EVERYTHING,
     rules: StatsRules = DRAFT_RULES,
     suppress: CellSuppression = keep_every_cell,
+    compliance: ComplianceRequest | None = None,
 ) -> StatsReport:
     """The aggregates for ``data`` inside ``scope``; ``today`` is the caller's day in China
-    (it only separates overdue from pending)."""
+    (it only separates overdue from pending). With ``compliance``, each group also carries
+    its findings per rule (``services/stats_compliance.py``): one statement more."""
     spec = replace(validate(data, rules), as_of=today)
     repo = StatsRepository(session, scope)
     spec = await _with_calendar(repo, spec, rules)
     groups = tuple(_group(row, rules) for row in await repo.groups(spec))
+    if compliance is not None:
+        found = await compliance_groups(session, spec, compliance, today=today)
+        groups = _with_compliance(groups, found, spec, rules)
     return StatsReport(
         group_by=spec.ordered_dimensions,
         region_level=spec.region_level,
@@ -407,3 +423,69 @@ def _group(row: StatsRow, rules: StatsRules) -> StatsGroup:
         fees=Fees(income=_yuan(m["fee_income_fen"]), expenditure=_yuan(m["fee_expenditure_fen"])),
         major_hazards=MajorHazards(found=m["major_hazards_found"], told=m["major_hazards_told"]),
     )
+
+
+# The dimension in each place of a ``GroupKey``.
+KEY_DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension.REGION,
+    Dimension.INDUSTRY,
+    Dimension.INSURER,
+    Dimension.YEAR,
+    Dimension.CATEGORY,
+)
+
+
+def _group_key(g: StatsGroup) -> GroupKey:
+    industry, insurer = g.industry, g.insurer
+    return (
+        g.region.code if g.region is not None else None,
+        str(industry.key) if industry is not None else None,
+        int(insurer.key) if insurer is not None else None,
+        g.year,
+        g.category,
+    )
+
+
+def _blank(found: ComplianceGroup, rules: StatsRules) -> StatsGroup:
+    """A group only findings have (an insurer's own duty under a null region): every stats
+    figure 0."""
+    region, industry, insurer, year, category = found.key
+    row = StatsRow(
+        region_code=region,
+        region_name=found.region_name,
+        region_level=found.region_level,
+        industry_code=industry,
+        industry_name=found.industry_name,
+        insurer_id=insurer,
+        insurer_name=found.insurer_name,
+        year=year,
+        category=category,
+        measures=dict.fromkeys(MEASURES, 0),
+    )
+    return replace(_group(row, rules), compliance=found.rules)
+
+
+def _with_compliance(
+    groups: tuple[StatsGroup, ...],
+    found: dict[GroupKey, ComplianceGroup],
+    spec: StatsSpec,
+    rules: StatsRules,
+) -> tuple[StatsGroup, ...]:
+    """Each group with its findings; groups only findings have are added, in the
+    statement's order (by each dimension asked for, nulls last)."""
+    merged = []
+    for g in groups:
+        f = found.get(_group_key(g))
+        merged.append(replace(g, compliance=f.rules) if f is not None else g)
+    known = {_group_key(g) for g in groups}
+    extra = [_blank(f, rules) for key, f in found.items() if key not in known]
+    if not extra:
+        return tuple(merged)
+    places = [i for i, d in enumerate(KEY_DIMENSIONS) if d in spec.dimensions]
+
+    def order(g: StatsGroup) -> tuple[tuple[bool, object], ...]:
+        # Within one place the keys share a type; None sorts last and is never compared.
+        key = _group_key(g)
+        return tuple((key[i] is None, key[i]) for i in places)
+
+    return tuple(sorted(merged + extra, key=order))

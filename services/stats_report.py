@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from services.findings_scorecard import RuleScore
 from store.enums import RegionLevel, ServiceCategory
 from store.repositories.stats import Dimension
 
@@ -123,6 +124,21 @@ class MajorHazards:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleCompliance:
+    """One rule's findings in a group by state (``services/stats_compliance.py``); the rate
+    is the scorecard's (``RuleScore``): met among those decided, met or not met."""
+
+    rule: str  # the STANDARD.md id
+    met: int
+    late: int
+    overdue: int
+    due_soon: int
+    pending: int
+    unknown: int
+    score: RuleScore
+
+
+@dataclass(frozen=True, slots=True)
 class RegionKey:
     code: str
     name: str | None  # None only when the scope hides the region's row
@@ -154,6 +170,9 @@ class StatsGroup:
     complaints: Complaints
     fees: Fees
     major_hazards: MajorHazards
+    # Per rule with findings in the group, in the rules' order; computed only when the query
+    # selects it (``resolvers/stats.py``), else empty.
+    compliance: tuple[RuleCompliance, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option that makes a SQLite transaction begin IMMEDIATE (see begin_write).
+SQLITE_BEGIN = "anzexian_sqlite_begin"
+IMMEDIATE = "IMMEDIATE"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # Reads begin DEFERRED: they take no lock, so they never wait on a writer (WAL). A
+    # transaction that will write says so up front (begin_write) and takes the write lock now.
+    if connection.get_execution_options().get(SQLITE_BEGIN) == IMMEDIATE:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """Begin ``session``'s transaction as one that will write, before its first statement.
+
+    On SQLite a DEFERRED transaction reads from a snapshot; when another connection commits
+    after that first read (the in-process search indexer settling its outbox rows, another
+    request's mutation), SQLite refuses the transaction's first write at once with "database
+    is locked" (SQLITE_BUSY_SNAPSHOT): its snapshot is stale and the busy timeout does not
+    apply. ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it under the busy
+    timeout like any writer, so the reads that follow see the latest data and the writes
+    cannot be refused. Only transactions that write use it (mutations, bulk uploads, the
+    CLI's writes): read-only requests stay DEFERRED and lock-free, and a test holding a read
+    open beside a request cannot make it wait (taking the lock for every transaction was
+    tried and hung the suite, commit 1ec5dad). PostgreSQL needs nothing: the session simply
+    begins now.
+
+    A session already in a transaction (a test's outer one) is left as it is."""
+    if session.in_transaction():
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        await session.connection(execution_options={SQLITE_BEGIN: IMMEDIATE})
+    else:
+        await session.connection()
 
 
 def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -21,6 +21,8 @@ from schema.inputs.annual_evaluation import (
 from schema.inputs.common import IdempotencyKeyArgument
 from schema.payloads.annual_evaluation import AnnualEvaluationResult, AnnualEvaluationSuccess
 from services import annual_evaluation as evaluations
+from services import evaluation_draft
+from services.working_days import china_today
 
 if TYPE_CHECKING:  # the row type the service returns; no runtime dependency on the store
     from store.models.annual_evaluation import AnnualEvaluation
@@ -70,11 +72,26 @@ async def create_evaluation(
             operation="createEvaluation",
             key=idempotency_key,
             payload=input,
-            create=lambda: evaluations.create_evaluation(session, data),
+            create=lambda: (
+                evaluation_draft.draft_evaluation(session, data, _draft_settings(info))
+                if input.from_data
+                else evaluations.create_evaluation(session, data)
+            ),
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
     return await write_outcome(info, write, "annual_evaluation", Action.CREATE)
+
+
+def _draft_settings(info: Info) -> evaluation_draft.DraftSettings:
+    """``fromData``: what is drafted is counted inside what the writer may read (and
+    aggregate), under the deployment's ruleset, as of today in China."""
+    context = info.context
+    return evaluation_draft.DraftSettings(
+        pinned_ruleset=context.ruleset,
+        today=china_today(),
+        scopes=evaluation_draft.DraftScopes(read=context.scope, aggregate=context.aggregate_scope),
+    )
 
 
 async def revise_evaluation(
@@ -91,7 +108,11 @@ async def revise_evaluation(
             operation="reviseEvaluation",
             key=idempotency_key,
             payload=input,
-            create=lambda: evaluations.revise_evaluation(session, data),
+            create=lambda: (
+                evaluation_draft.redraft_evaluation(session, data, _draft_settings(info))
+                if input.from_data
+                else evaluations.revise_evaluation(session, data)
+            ),
         )
         return _success(outcome.row, replayed=outcome.replayed)
 
@@ -130,8 +151,9 @@ async def publish_evaluation(info: Info, input: PublishEvaluationInput) -> Annua
 class AnnualEvaluationMutation:
     create_evaluation: AnnualEvaluationResult = strawberry.mutation(
         resolver=create_evaluation,
-        description="新建年度评估报告（第1版草稿）/ write version 1 of an insurer's annual "
-        "evaluation report as a draft (R-8.1-evaluation)",
+        description="新建年度评估报告（第1版草稿），可由数据生成 / write version 1 of an "
+        "insurer's annual evaluation report as a draft, or draft it from the insurer's data "
+        "with fromData (R-8.1-evaluation)",
     )
     revise_evaluation: AnnualEvaluationResult = strawberry.mutation(
         resolver=revise_evaluation,

@@ -68,12 +68,24 @@ class EvaluationContentInput:
 class CreateEvaluationInput(EvaluationContentInput):
     insurer_id: strawberry.ID = strawberry.field(description="保险机构 / the insurer")
     year: int = strawberry.field(description="评估年度 / the year evaluated")
+    from_data: bool = strawberry.field(
+        default=False,
+        description="由本机构该年度数据生成未填写的部分与指标 / draft every section and "
+        "indicator left empty from the insurer's data for the year; those given are kept "
+        "(R-8.1-evaluation)",
+    )
 
 
 @strawberry.input(description="修订评估报告（新草稿版本）/ a new draft version of a report")
 class ReviseEvaluationInput(EvaluationContentInput):
     supersedes_id: strawberry.ID = strawberry.field(
         description="被替代的最新版本 / the latest version, which this one supersedes"
+    )
+    from_data: bool = strawberry.field(
+        default=False,
+        description="由该报告年度的数据重新生成未填写的部分与指标 / draft every section and "
+        "indicator left empty afresh from the data of the report's insurer and year, e.g. "
+        "once improvement measures are done (R-8.1-evaluation, R-8.3-improvement)",
     )
 
 

@@ -28,6 +28,8 @@ from services.rulesets.model import (
     Evaluation,
     Extension,
     FollowUp,
+    MajorHazard,
+    Publication,
     Retention,
     Ruleset,
     StaffTraining,
@@ -45,6 +47,8 @@ SECTIONS = {
     "staff_training": "R-7.1-staff",
     "retention": "R-7.4-archive",
     "evaluation": "R-8.1-evaluation",
+    "major_hazard": "R-6.2-major-hazard",
+    "publication": "R-8.2-publication",
 }
 HEADER = frozenset({"id", "title", "source", "effective_from", "note", "based_on"})
 
@@ -85,6 +89,9 @@ class _Table:
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             self.fail(key, f"must be a positive integer, not {value!r}")
         return value
+
+    def optional_count(self, key: str) -> int | None:
+        return self.count(key) if key in self.data else None
 
     def flag(self, key: str) -> bool:
         value = self._get(key)
@@ -261,6 +268,18 @@ def _evaluation(t: _Table, cite: Citation) -> Evaluation:
     )
 
 
+def _major_hazard(t: _Table, cite: Citation) -> MajorHazard:
+    return MajorHazard(cite=cite, told_within_days=t.optional_count("told_within_days"))
+
+
+def _publication(t: _Table, cite: Citation) -> Publication:
+    return Publication(
+        cite=cite,
+        submit_within_days=t.count("submit_within_days"),
+        publish_within_days=t.count("publish_within_days"),
+    )
+
+
 _BUILDERS: dict[str, Callable[[_Table, Citation], object]] = {
     "annual_service": _annual_service,
     "followup": _followup,
@@ -269,6 +288,8 @@ _BUILDERS: dict[str, Callable[[_Table, Citation], object]] = {
     "staff_training": _staff_training,
     "retention": _retention,
     "evaluation": _evaluation,
+    "major_hazard": _major_hazard,
+    "publication": _publication,
 }
 
 
@@ -295,6 +316,8 @@ def _build(read: _File, sections: Mapping[str, _Section]) -> Ruleset:
         staff_training=cast(StaffTraining, built["staff_training"]),
         retention=cast(Retention, built["retention"]),
         evaluation=cast(Evaluation, built["evaluation"]),
+        major_hazard=cast(MajorHazard, built["major_hazard"]),
+        publication=cast(Publication, built["publication"]),
     )
 
 

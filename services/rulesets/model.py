@@ -104,6 +104,27 @@ class Evaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class MajorHazard:
+    """R-6.2-major-hazard: the unit is told of a major hazard a service finds. The seed text
+    says only 及时 (promptly): with ``told_within_days`` None any recorded telling is in time
+    and an untold one is overdue from the day it was found."""
+
+    cite: Citation
+    told_within_days: int | None  # calendar days after the day it was found, when set
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """R-8.2-publication: the report on a year is submitted to the emergency-management
+    department, and its results published, within these calendar days after the year ends
+    (the text names no deadline: a deployment's choice, see the ruleset file)."""
+
+    cite: Citation
+    submit_within_days: int
+    publish_within_days: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ruleset:
     """One dated set of the standard's parameters; findings record its ``id``."""
 
@@ -120,6 +141,8 @@ class Ruleset:
     staff_training: StaffTraining
     retention: Retention
     evaluation: Evaluation
+    major_hazard: MajorHazard
+    publication: Publication
 
     def citations(self) -> tuple[Citation, ...]:
         return (
@@ -130,4 +153,6 @@ class Ruleset:
             self.staff_training.cite,
             self.retention.cite,
             self.evaluation.cite,
+            self.major_hazard.cite,
+            self.publication.cite,
         )

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from store.archive.hook import install as _install_archive_chain
 from store.base import Base
 from store.models.agency import Agency
 from store.models.agency_qualification import AgencyQualification
 from store.models.annual_evaluation import AnnualEvaluation
 from store.models.api_key import ApiKey
+from store.models.archive_entry import ArchiveEntry
+from store.models.archive_head import ArchiveHead
 from store.models.audit_entry import AuditEntry
 from store.models.audit_subject import AuditSubject
 from store.models.auth_version import AuthVersion
@@ -43,12 +46,16 @@ from store.outbox import install as _install_search_outbox
 
 # Writes of searchable rows add search outbox rows in their own flush (store/outbox.py).
 _install_search_outbox()
+# Writes of archived rows append to their unit's archive chain (store/archive/hook.py).
+_install_archive_chain()
 
 __all__ = [
     "Agency",
     "AgencyQualification",
     "AnnualEvaluation",
     "ApiKey",
+    "ArchiveEntry",
+    "ArchiveHead",
     "AuditEntry",
     "AuditSubject",
     "AuthVersion",

@@ -2,10 +2,11 @@
 
 Who asked (principal, roles, the scope they read through), what (the operation's and the
 variables' sha256, so the same request is recognisable without keeping its text or its
-values), and what came back: the primary keys of the rows returned, keyed by GraphQL type,
-or for aggregates only how many groups. The insured units whose archive rows an operation
-returned are in ``audit_subject``. The database refuses UPDATE and DELETE on both tables
-(triggers of migration 0005): an entry once written is never changed.
+values), and what came back: the primary keys of the rows returned (every level of the
+selection), keyed by GraphQL type, or for aggregates only how many groups. The insured units
+whose archive rows an operation returned are in ``audit_subject``. The database refuses
+UPDATE and DELETE on both tables (triggers of migration 0005): an entry once written is
+never changed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from store.enums import AuditOperationKind
 SHA256_HEX_LENGTH = 64
 PRINCIPAL_MAX_LENGTH = 128
 OPERATION_NAME_MAX_LENGTH = 128
+OMITTED_KEY = "omitted"  # in ``rows``: counts by type of the rows returned but not listed
 
 
 class AuditEntry(Base):
@@ -47,6 +49,8 @@ class AuditEntry(Base):
     variables_hash: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH))  # canonical JSON
     # Rows returned (reads), written (mutations, uploads) or groups (aggregates).
     row_count: Mapped[int]
-    # {"ServiceRecord": [1, 2]}: primary keys of the root rows returned, by GraphQL type.
-    rows: Mapped[dict[str, list[Any]]] = mapped_column(JSON)
+    # {"ServiceRecord": [1, 2], "Hazard": [7]}: primary keys of the rows returned at every
+    # level of the selection, by GraphQL type; past services.audit.MAX_IDS_PER_ENTRY ids,
+    # "omitted": {"Hazard": 120} counts the rows returned but not listed.
+    rows: Mapped[dict[str, Any]] = mapped_column(JSON)
     aggregate: Mapped[bool]  # figures without rows (stats): row_count counts groups

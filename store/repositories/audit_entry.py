@@ -14,7 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select
 
 from store.enums import AuditOperationKind
-from store.models.audit_entry import OPERATION_NAME_MAX_LENGTH, PRINCIPAL_MAX_LENGTH, AuditEntry
+from store.models.audit_entry import (
+    OMITTED_KEY,
+    OPERATION_NAME_MAX_LENGTH,
+    PRINCIPAL_MAX_LENGTH,
+    AuditEntry,
+)
 from store.models.audit_subject import AuditSubject
 from store.models.insured_unit import InsuredUnit
 from store.repositories.base import Repository
@@ -34,6 +39,7 @@ class NewAuditEntry:
     variables_hash: str
     row_count: int
     rows: dict[str, list[Any]] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=dict)  # rows returned past the id bound
     aggregate: bool = False
     subjects: frozenset[int] = frozenset()
 
@@ -50,9 +56,21 @@ class NewAuditEntry:
             "operation_hash": self.operation_hash,
             "variables_hash": self.variables_hash,
             "row_count": self.row_count,
-            "rows": self.rows,
+            "rows": self.listed_rows(),
             "aggregate": self.aggregate,
         }
+
+    def listed_rows(self) -> dict[str, Any]:
+        """The ``rows`` column: ids by GraphQL type, and under ``"omitted"`` (lower case, so
+        never a type's name) how many more rows of each type were returned than listed."""
+        if not self.omitted:
+            return dict(self.rows)
+        return {**self.rows, OMITTED_KEY: dict(self.omitted)}
+
+    @property
+    def id_count(self) -> int:
+        """The ids the entry lists: its weight in the writer's queue."""
+        return sum(len(keys) for keys in self.rows.values())
 
 
 @dataclass(frozen=True, slots=True)

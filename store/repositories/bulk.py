@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from store.archive import chain as archive_chain
+from store.archive.sources import SOURCES as ARCHIVED
 from store.base import Base
 from store.repositories.base import Repository
 from store.repositories.search_outbox import enqueue, outbox_rows
@@ -27,18 +29,38 @@ async def insert_rows(
 ) -> None:
     """Insert ``rows`` (all with the same keys) without reading anything back; searchable
     rows add their search outbox rows in the same transaction (store/outbox.py's twin), unless
-    the caller enqueued what they change already (``outbox=False``: children of new parents)."""
+    the caller enqueued what they change already (``outbox=False``: children of new parents).
+    An archived table's rows go through ``insert_returning_ids``: their chain needs the ids."""
     if not rows:
         return
     table = Base.metadata.tables[model.__tablename__]
+    if table.name in ARCHIVED:
+        await insert_returning_ids(session, model, rows, outbox=outbox)
+        return
     conn = await session.connection()
     await conn.execute(insert(table), list(rows))
     if outbox:
         await enqueue(conn, outbox_rows(table.name, rows))
 
 
+async def archive_inserted(conn: AsyncConnection, inserted: dict[str, Sequence[int]]) -> None:
+    """Append the new rows to their units' archive chains (R-7.4-archive), in the caller's
+    transaction: store/archive/hook.py's twin for Core inserts. One call for a parent and
+    its children keeps the statements per chunk bounded (tests/services/test_bulk_statements.py)."""
+    changes = archive_chain.Changes()
+    for name, ids in inserted.items():
+        changes.inserted[name].update(ids)
+    if changes:
+        await conn.run_sync(archive_chain.append, changes)
+
+
 async def insert_returning_ids(
-    session: AsyncSession, model: type[Base], rows: Sequence[Row]
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[Row],
+    *,
+    outbox: bool = True,
+    archive: bool = True,
 ) -> list[int]:
     """Insert ``rows`` and return their new ids, ``ids[i]`` belonging to ``rows[i]``.
 
@@ -49,6 +71,9 @@ async def insert_returning_ids(
     multi-row INSERT gets max(rowid) + 1 in VALUES order, so the ids sorted ascending are the
     rows in parameter order. A gap in them means that assumption broke: fail loudly rather
     than hang a hazard on the wrong record.
+
+    ``outbox=False``: the caller enqueued the search rows (children of new parents);
+    ``archive=False``: the caller archives the rows itself with ``archive_inserted``.
     """
     if not rows:
         return []
@@ -63,7 +88,10 @@ async def insert_returning_ids(
         )
         if len(ids) != len(rows) or ids[-1] - ids[0] != len(ids) - 1:
             raise RuntimeError(f"{table.name}: new ids are not consecutive; cannot pair them")
-    await enqueue(conn, outbox_rows(table.name, rows, ids))  # same transaction as the rows
+    if outbox:
+        await enqueue(conn, outbox_rows(table.name, rows, ids))  # same transaction as the rows
+    if archive and table.name in ARCHIVED:
+        await archive_inserted(conn, {table.name: ids})
     return ids
 
 

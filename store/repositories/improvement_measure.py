@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_
 
 from store.enums import ImprovementStatus
 from store.models.improvement_measure import ImprovementMeasure
@@ -20,4 +23,22 @@ class ImprovementMeasureRepository(Repository[ImprovementMeasure]):
         if open_only:
             stmt = stmt.where(ImprovementMeasure.status != ImprovementStatus.DONE)
         stmt = stmt.order_by(ImprovementMeasure.id)
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def for_report(
+        self, insurer_id: int, year_starts: datetime
+    ) -> Sequence[ImprovementMeasure]:
+        """The measures an annual report shows (R-8.3-improvement): every open one, and the
+        ones completed since the year began; in creation order."""
+        stmt = (
+            self.select()
+            .where(
+                ImprovementMeasure.insurer_id == insurer_id,
+                or_(
+                    ImprovementMeasure.status != ImprovementStatus.DONE,
+                    ImprovementMeasure.completed_at >= year_starts,
+                ),
+            )
+            .order_by(ImprovementMeasure.id)
+        )
         return (await self.session.execute(stmt)).scalars().all()

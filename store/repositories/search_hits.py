@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import models as m
 from store.repositories.base import RowScope
+from store.repositories.graph.audit import UnitOf
 
 _MODELS: dict[str, Any] = {
     "service_record": m.ServiceRecord,
@@ -26,14 +27,21 @@ class SearchHitRepository:
         self.session = session
         self.scope = scope
 
-    async def readable(self, doc_type: str, ids: Iterable[int]) -> set[int]:
-        """The ids among ``ids`` the scope lets the principal read: one statement a type."""
+    async def readable(
+        self, doc_type: str, ids: Iterable[int], unit_of: UnitOf | None = None
+    ) -> dict[int, int | None]:
+        """The ids among ``ids`` the scope lets the principal read, each with the insured
+        unit its row is about (``unit_of``, the policy's paths; None without it or for rows
+        about no unit), for the audit log: one statement a type."""
         wanted = set(ids)
         if not wanted:
-            return set()
+            return {}
         model = _MODELS[doc_type]
-        stmt = select(model.id).where(model.id.in_(wanted), self.scope.where(model))
-        return set((await self.session.execute(stmt)).scalars())
+        unit = None if unit_of is None else unit_of(model)
+        stmt = select(model.id, null() if unit is None else unit).where(
+            model.id.in_(wanted), self.scope.where(model)
+        )
+        return {key: about for key, about in await self.session.execute(stmt)}
 
     async def region_names(self, codes: Iterable[str]) -> dict[str, str]:
         wanted = set(codes)

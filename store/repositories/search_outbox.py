@@ -79,6 +79,14 @@ class SearchOutboxRepository:
         stmt = select(func.count()).where(SearchOutbox.processed_at.is_(None))
         return int((await self.session.execute(stmt)).scalar_one())
 
+    async def lag(self) -> tuple[int, datetime | None]:
+        """Rows waiting for the indexer and when the oldest of them was written (metrics)."""
+        stmt = select(func.count(), func.min(SearchOutbox.created_at)).where(
+            SearchOutbox.processed_at.is_(None)
+        )
+        count, oldest = (await self.session.execute(stmt)).one()
+        return int(count), oldest
+
     async def settle(self, done: Sequence[int], retry: Sequence[int], now: datetime) -> None:
         """``done`` rows are processed (indexed, deleted or parked); ``retry`` rows stay
         pending with one more attempt counted."""
@@ -97,9 +105,34 @@ class SearchOutboxRepository:
         if letters:
             await self.session.execute(insert(SearchDeadLetter), list(letters))
 
-    async def dead_letters(self) -> list[SearchDeadLetter]:
-        stmt = select(SearchDeadLetter).order_by(SearchDeadLetter.id)
+    async def dead_letters(
+        self, limit: int | None = None, ids: Sequence[int] | None = None
+    ) -> list[SearchDeadLetter]:
+        """Parked documents, oldest first (at most ``limit``; only ``ids`` when given)."""
+        stmt = select(SearchDeadLetter).order_by(SearchDeadLetter.id).limit(limit)
+        if ids is not None:
+            stmt = stmt.where(SearchDeadLetter.id.in_(ids))
         return list((await self.session.execute(stmt)).scalars())
+
+    async def dead_letter_counts(self) -> dict[str, int]:
+        """How many parked rows per document type."""
+        stmt = (
+            select(SearchDeadLetter.doc_type, func.count())
+            .group_by(SearchDeadLetter.doc_type)
+            .order_by(SearchDeadLetter.doc_type)
+        )
+        return {doc_type: int(n) for doc_type, n in (await self.session.execute(stmt)).all()}
+
+    async def unpark(self, letter_ids: Sequence[int]) -> None:
+        """Remove dead letters (their documents were put back into the outbox)."""
+        if letter_ids:
+            await self.session.execute(
+                delete(SearchDeadLetter).where(SearchDeadLetter.id.in_(letter_ids))
+            )
+
+    async def enqueue(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.session.execute(insert(SearchOutbox), rows)
 
     async def replay_since(self, since: datetime) -> int:
         """Make every row processed at or after ``since`` pending again (after a reindex

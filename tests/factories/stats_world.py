@@ -31,6 +31,11 @@ from tests.factories.service_record import create_service_record, hazard
 from tests.factories.unit_confirmation import create_confirmation
 
 CHINA = timezone(timedelta(hours=8))
+ANSWER_PARTS = {
+    "answer_request": "按约定时间到场服务",
+    "answer_facts": "服务人员迟到两小时，有签到记录为证",
+    "answer_measures": "调整排班并补做服务",
+}
 
 
 def china(y: int, m: int, d: int, hour: int = 16) -> datetime:
@@ -175,6 +180,8 @@ async def _complaints(
     u4: InsuredUnit,
 ) -> None:
     async def filed(insurer: Insurer, unit: InsuredUnit, when: datetime, **kw: Any) -> None:
+        if kw.get("answered_at") is not None:  # an answer has its three parts (R-6.4-complaint)
+            kw = {**ANSWER_PARTS, **kw}
         await create_complaint(session, insurer_id=insurer.id, unit_id=unit.id, filed_at=when, **kw)
 
     await filed(a, u1, china(2024, 2, 8, 10), answered_at=china(2024, 2, 21))  # on time

@@ -237,8 +237,18 @@ NOT_IN_MATRIX = {
     "archiveReads": "the audit log's own field, built alongside; its access has its own tests",
     "search": "needs a search index of the seeded rows (tests/search); hits' nodes are read "
     "through the same scoped node read the matrix checks",
-    "findings": "scoped through the subject's read scope; covered by "
-    "tests/resolvers/test_findings.py",
+    "findings": "scoped through each rule's tables' read scopes; covered by "
+    "tests/resolvers/test_findings.py, tests/resolvers/test_findings_rules.py and "
+    "tests/services/test_findings_rules.py (test_scope_of_each_role)",
+    "findingScorecard": "counts of the same findings, under the same scopes; covered by "
+    "tests/resolvers/test_findings_rules.py (test_scorecard_in_scope)",
+    # Not a root field: listed so the reason is written down where the others are.
+    "stats.groups.compliance": "the same findings under the read scope, counted by the stats' "
+    "groups (the matrix's stats cells ask the aggregate figures only); covered by "
+    "tests/resolvers/test_stats_compliance.py (a unit, a city's regulator, the public)",
+    "unitArchive": "a unit's archive chain (R-7.4-archive), read through the archive_entry "
+    "scope; regulators, insurers, units, the public and agencies are covered by "
+    "tests/resolvers/test_unit_archive.py",
 }
 
 

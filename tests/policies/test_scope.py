@@ -16,6 +16,7 @@ from policies.scope import Scope, supported
 from resolvers.context import RequestContext
 from services.identity import PUBLIC, Identity, RoleGrant
 from services.principal_auth import identity_for
+from services.stats_suppression import DEFAULT_MIN_CELL_UNITS
 from store.enums import Role
 from store.models import (
     InsurancePolicy,
@@ -241,7 +242,8 @@ async def test_unit_contact_is_shown_to_its_regulator_and_insurer_only(demo: Asy
 
 async def test_statistics_follow_the_aggregate_right(demo: AsyncSession) -> None:
     """A regulator's figures cover its jurisdiction (reference tables included in the right);
-    the public, which has no aggregate right on records, gets none."""
+    the public counts everything, but only groups of enough units come back (issue 7,
+    services/stats_suppression.py)."""
     regulator = await _who(demo, "demo-regulator-gd")
     below = select(RegionAncestor.region_code).where(RegionAncestor.ancestor_code == "440000")
     delivered = await _count(
@@ -251,7 +253,8 @@ async def test_statistics_follow_the_aggregate_right(demo: AsyncSession) -> None
         .join(InsuredUnit, InsuredUnit.id == ServiceRecord.unit_id)
         .where(InsuredUnit.region_code.in_(below), ServiceRecord.completed_at.is_not(None)),
     )
-    query = """{ stats(groupBy: [REGION]) { groups { region { code } services { delivered } } } }"""
+    query = """{ stats(groupBy: [REGION]) {
+      groups { region { code } unitsCovered services { delivered } } } }"""
 
     async def stats_as(identity: Identity) -> list[Any]:
         scope = Scope(identity, DECISIONS.decide)
@@ -274,4 +277,11 @@ async def test_statistics_follow_the_aggregate_right(demo: AsyncSession) -> None
     assert [g["region"]["code"] for g in groups] == ["440000"]
     assert groups[0]["services"]["delivered"] == delivered > 0
     public = await stats_as(PUBLIC)
-    assert sum(g["services"]["delivered"] for g in public) == 0
+    assert public and all(g["unitsCovered"] >= DEFAULT_MIN_CELL_UNITS for g in public)
+    by_province = select(func.count(func.distinct(InsuredUnit.id))).where(
+        InsuredUnit.region_code.in_(below)
+    )
+    units_gd = await _count(demo, by_province)
+    # Guangdong is counted whole for the public when it has enough units, else not at all.
+    shown = [g for g in public if g["region"]["code"] == "440000"]
+    assert len(shown) == (1 if units_gd >= DEFAULT_MIN_CELL_UNITS else 0)

@@ -65,6 +65,9 @@ async def run(
         session=session,
         identity=PUBLIC,
         scope=scope,
+        # Schema-level tests read everything as an internal caller would: no small-cell
+        # suppression of the public's stats (services/stats_suppression.py; tested apart).
+        public_min_cell_units=0,
     )
     return await SCHEMA.execute(query, variable_values=variables, context_value=context)
 

@@ -1,6 +1,7 @@
 """What one GraphQL operation leaves in the audit log (审计日志), at the schema level on the
-seeded demo data, both backends: principal, roles, scope, hashes, the root rows returned and
-the insured units they are about — computed by the read's own single statement."""
+seeded demo data, both backends: principal, roles, scope, hashes, the rows returned and the
+insured units they are about — computed by the read's own single statement (the levels below
+the root: test_audit_nested.py)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,13 @@ async def test_a_page_records_who_what_and_the_units(demo: AsyncSession) -> None
     assert entry.operation_name == "Page"
     assert entry.operation_hash == _sha256(PAGE)
     assert entry.variables_hash == _sha256(b'{"n":5}')  # canonical JSON: sorted, no spaces
-    assert entry.rows == {"ServiceRecord": [_key(n["id"]) for n in nodes]}
-    assert entry.row_count == len(nodes) == 5
-    assert entry.subjects == {_key(n["unit"]["id"]) for n in nodes}
+    units = {_key(n["unit"]["id"]) for n in nodes}
+    # Every level: the records, and the units returned under them (each once).
+    assert entry.rows.keys() == {"ServiceRecord", "InsuredUnit"}
+    assert entry.rows["ServiceRecord"] == [_key(n["id"]) for n in nodes]
+    assert sorted(entry.rows["InsuredUnit"]) == sorted(units)
+    assert entry.row_count == len(nodes) + len(units) == 5 + len(units)
+    assert entry.subjects == units
     assert entry.aggregate is False
 
 

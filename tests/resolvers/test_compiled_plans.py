@@ -18,6 +18,7 @@ from store.enums import Role, ServiceStatus
 from store.models import Insurer, ServiceRecord
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.graph.plans import PLANS, PlanCache, access_key
+from store.repositories.graph.split import Plan
 from tests.resolvers.graph_helpers import counting, run
 
 RECORDS = """
@@ -164,7 +165,7 @@ def test_plan_keys_say_what_the_scope_depends_on() -> None:
 
 def test_the_cache_is_bounded_least_recently_used_first() -> None:
     cache = PlanCache(size=2)
-    statements = [select(true().label(f"s{i}")) for i in range(3)]
+    statements = [Plan(select(true().label(f"s{i}"))) for i in range(3)]
     cache.put("a", statements[0])
     cache.put("b", statements[1])
     assert cache.get("a") is statements[0]  # "a" is now the most recent

@@ -17,7 +17,12 @@ from tests.factories.stats_world import StatsWorld, build_stats_world
 from tests.resolvers.graph_helpers import counting, error_codes, run
 
 DECISIONS = Decisions(default_rules())
-YEAR_2024 = {"from": "2024-01-01", "to": "2025-01-01"}
+# The working-day rules; the others: tests/resolvers/test_findings_rules.py.
+YEAR_2024 = {
+    "from": "2024-01-01",
+    "to": "2025-01-01",
+    "rules": ["FOLLOWUP", "ARCHIVE", "COMPLAINT"],
+}
 
 QUERY = """
 query Findings($filter: FindingFilter, $first: Int, $after: String) {

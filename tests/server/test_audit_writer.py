@@ -102,3 +102,27 @@ async def test_a_full_queue_makes_requests_wait_and_drops_nothing(
     async with sessions() as session:
         principals = (await session.scalars(select(AuditEntry.principal))).all()
     assert sorted(principals) == ["demo-regulator-gd", "demo-regulator-gd", "third"]
+
+
+async def test_the_queue_is_bounded_in_row_ids_too(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Entries may list thousands of ids each (every level of a read): the queue holds at
+    most ``id_capacity`` of them, and a request past it waits, as for a full queue."""
+    writer = AuditWriter(sessions, flush_seconds=60, batch_size=100, id_capacity=5)
+    heavy = {"ServiceRecord": [1, 2, 3], "Hazard": [4]}
+    await writer.submit(entry("first", rows=heavy, row_count=4))
+    second = asyncio.create_task(writer.submit(entry("second", rows=heavy, row_count=4)))
+    await asyncio.sleep(0.1)
+    assert not second.done()  # 4 + 4 ids > 5: back-pressure
+    assert (writer.pending, writer.queued_ids) == (1, 4)
+
+    writer.start()  # woken by the waiting request, the writer appends the first entry
+    await asyncio.wait_for(second, 5)  # then the second one fits
+    assert (writer.written, writer.queued_ids) == (1, 4)
+    await writer.stop()
+    assert (writer.written, writer.queued_ids) == (2, 0)
+
+    async with sessions() as session:
+        rows = (await session.scalars(select(AuditEntry.rows))).all()
+    assert rows == [heavy, heavy]

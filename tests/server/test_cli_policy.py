@@ -16,7 +16,7 @@ from store.repositories.policy_rule import PolicyRuleRepository, Rule
 
 runner = CliRunner()  # result.output holds stdout and stderr; .stdout the printed value only
 
-NEW = ("public", "insurer", "aggregate", "all")  # not in the default policy
+NEW = ("public", "hazard", "aggregate", "all")  # not in the default policy
 DEFAULT = ("regulator", "service_record", "read", "jurisdiction")
 
 
@@ -91,9 +91,7 @@ def test_grant_then_grant_again_changes_nothing_the_second_time(url: str) -> Non
     code, stdout, output = _run(url, "grant", *NEW)
     assert code == 0, output
     assert (
-        "granted" in stdout
-        and "已授予" in stdout
-        and "p, public, insurer, aggregate, all" in stdout
+        "granted" in stdout and "已授予" in stdout and "p, public, hazard, aggregate, all" in stdout
     )
     assert f"policy version {version + 1}" in stdout
     rules, bumped = _state(url)

@@ -68,10 +68,9 @@ async def site(tmp_path: Path) -> Site:
         database_url=url,
         token_secret=SecretStr("audit-test-secret-0123456789abcdef0123"),
         audit_flush_seconds=60,  # only the shutdown flushes: the test sees it alone did
-        # No search indexer beside the requests: on SQLite its commits can make a request
-        # that read before them fail to write ("database is locked"; README, "What it does
-        # not do yet"). This test is about the audit log.
-        search_indexer=False,
+        # The in-process search indexer runs beside the requests, into this test's folder
+        # (mutations and uploads begin as writers: store.database.begin_write).
+        search_fts_path=str(tmp_path / "search.db"),
     )
     return Site(settings, world, line)
 
@@ -171,3 +170,40 @@ async def test_operations_are_audited_and_flushed_on_shutdown(site: Site) -> Non
             ], who
         insurer = await _gql(client, site, "insurer-system", READS, unit)
         assert insurer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+THROUGH_INSURER = """query($i: ID!) { insurer(id: $i) { name
+  serviceRecords(first: 5) { nodes { place } } } }"""
+
+
+async def test_a_unit_read_through_another_root_shows_in_archive_reads(site: Site) -> None:
+    """The root is the insurer (about no unit); the unit's records come a level below, and
+    the unit's "who read" lists the operation all the same."""
+    insurer = site.world.insurer.id
+    async with serving(site.settings) as client:
+        upload = await client.post(
+            "/bulk/service-records",
+            content=ndjson([site.line]),
+            headers={**_auth(site, "insurer-system"), "Content-Type": "application/x-ndjson"},
+        )
+        assert upload.status_code == 200, upload.text
+        read = await _gql(
+            client, site, "gd-regulator", THROUGH_INSURER, {"i": f"Insurer:{insurer}"}
+        )
+        assert len(read["data"]["insurer"]["serviceRecords"]["nodes"]) == 1
+
+    query = (await _entries(site))[-1]
+    assert query.rows.keys() == {"Insurer", "ServiceRecord"}
+    assert (query.rows["Insurer"], len(query.rows["ServiceRecord"]), query.row_count) == (
+        [insurer],
+        1,
+        2,
+    )
+    assert await _subjects(site, query.id) == {site.world.unit.id}
+
+    unit = {"u": f"InsuredUnit:{site.world.unit.id}"}
+    async with serving(site.settings) as client:
+        reads = await _gql(client, site, "ops-admin", READS, unit)
+    assert reads["data"]["archiveReads"]["nodes"] == [
+        {"principal": "gd-regulator", "kind": "QUERY", "rowCount": 2}
+    ]

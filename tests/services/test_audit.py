@@ -1,10 +1,21 @@
-"""The audit log's pure rules: canonical variables hashing, the scope summary, row counts."""
+"""The audit log's pure rules: canonical variables hashing, the scope summary, row counts,
+each row once and the bound on the ids an entry lists."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
-from services.audit import OperationAudit, scope_summary, variables_hash
+import pytest
+
+import services.audit
+from services.audit import (
+    AuditOperationKind,
+    OperationAudit,
+    entry_for,
+    scope_summary,
+    variables_hash,
+)
 from services.identity import PUBLIC, Identity, RoleGrant
 from store.enums import Role
 from store.repositories.graph.audit import RowsSeen
@@ -45,3 +56,39 @@ def test_row_count_adds_rows_and_groups() -> None:
     audit.wrote("Complaint", 5)
     audit.rolled_back()
     assert audit.rows == {}
+
+
+def test_nested_rows_are_listed_under_their_types_each_once() -> None:
+    audit = OperationAudit()
+    record = audit.reads("ServiceRecord")
+    record(RowsSeen(keys=(1, 2), units=frozenset({9}), nested=(("InsuredUnit", 9), ("Hazard", 4))))
+    record(RowsSeen(keys=(2,), nested=(("InsuredUnit", 9),)))  # another alias, the same rows
+    assert audit.rows == {"ServiceRecord": [1, 2], "InsuredUnit": [9], "Hazard": [4]}
+    assert (audit.row_count, audit.omitted) == (4, {})
+
+
+def test_rows_past_the_bound_are_counted_not_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services.audit, "MAX_IDS_PER_ENTRY", 3)
+    audit = OperationAudit()
+    nested = tuple(("Hazard", key) for key in range(10, 15))
+    audit.reads("ServiceRecord")(RowsSeen(keys=(1, 2), units=frozenset({7, 8}), nested=nested))
+    entry = entry_for(
+        PUBLIC,
+        at=datetime(2026, 6, 30, tzinfo=UTC),
+        kind=AuditOperationKind.QUERY,
+        operation_name=None,
+        document="{ x }",
+        variables=None,
+        audit=audit,
+    )
+
+    assert entry.rows == {"ServiceRecord": [1, 2], "Hazard": [10]}
+    assert entry.omitted == {"Hazard": 4}
+    assert entry.row_count == 7  # every row returned, listed or not
+    assert entry.subjects == {7, 8}  # units are never cut
+    assert entry.columns()["rows"] == {
+        "ServiceRecord": [1, 2],
+        "Hazard": [10],
+        "omitted": {"Hazard": 4},
+    }
+    assert entry.id_count == 3  # its weight in the writer's queue

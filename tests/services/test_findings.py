@@ -30,7 +30,9 @@ from tests.resolvers.graph_helpers import counting
 AS_OF = date(2025, 1, 3)
 DRAFT, PUBLISHED = ruleset("AQ9010-draft"), ruleset("AQ9010-2019")
 FROM, TO = date(2024, 1, 1), date(2025, 1, 1)
-YEAR_2024 = FindingFilterInput(date_from=FROM, date_to=TO)
+# The working-day rules; the other rules have their own tests (test_findings_rules.py).
+DEADLINES = [FindingRule.FOLLOWUP, FindingRule.ARCHIVE, FindingRule.COMPLAINT]
+YEAR_2024 = FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES)
 MET, LATE, OVERDUE = FindingState.MET, FindingState.LATE, FindingState.OVERDUE
 PENDING, DUE_SOON, UNKNOWN = FindingState.PENDING, FindingState.DUE_SOON, FindingState.UNKNOWN
 
@@ -136,11 +138,13 @@ async def test_due_soon_and_state_filter(session: AsyncSession) -> None:
     # On Mon 6 Jan 2025 the follow-up of S5 (due Tue 7 Jan) is due soon.
     page = await _page(
         session,
-        FindingFilterInput(date_from=FROM, date_to=TO, states=[DUE_SOON]),
+        FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES, states=[DUE_SOON]),
         today=date(2025, 1, 6),
     )
     assert [(f.rule, f.due_on) for f in page.findings] == [("R-6.3-followup", date(2025, 1, 7))]
-    overdue = await _page(session, FindingFilterInput(date_from=FROM, date_to=TO, states=[OVERDUE]))
+    overdue = await _page(
+        session, FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES, states=[OVERDUE])
+    )
     assert [f.rule for f in overdue.findings] == [
         "R-6.3-followup",
         "R-6.4-complaint",
@@ -166,15 +170,18 @@ async def test_a_year_the_calendar_does_not_cover_is_unknown(session: AsyncSessi
 async def test_filters_by_insurer_and_region(session: AsyncSession) -> None:
     world = await build_stats_world(session)
     mine = await _page(
-        session, FindingFilterInput(date_from=FROM, date_to=TO, insurer_ids=[world.b.id])
+        session,
+        FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES, insurer_ids=[world.b.id]),
     )
     assert {f.row.insurer_id for f in mine.findings} == {world.b.id}
     assert len(mine.findings) == 2 * 2 + 3  # S3, S5 (two rules each), three complaints
     guangdong = await _page(
-        session, FindingFilterInput(date_from=FROM, date_to=TO, region="440000")
+        session, FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES, region="440000")
     )
     assert {f.row.unit_id for f in guangdong.findings} == {world.u1.id, world.u4.id}
-    henan = await _page(session, FindingFilterInput(date_from=FROM, date_to=TO, region="410000"))
+    henan = await _page(
+        session, FindingFilterInput(date_from=FROM, date_to=TO, rules=DEADLINES, region="410000")
+    )
     assert {f.row.unit_id for f in henan.findings} == {world.u2.id, world.u3.id}
 
 

@@ -13,7 +13,7 @@ from services.policy_admin import check_rule, grant_rule, revoke_rule
 from store.repositories.auth_version import AuthVersionRepository
 from store.repositories.policy_rule import PolicyRuleRepository
 
-RULE = ("public", "insurer", "aggregate", "all")
+RULE = ("public", "hazard", "aggregate", "all")  # not in the default policy
 
 
 def test_every_default_rule_passes_the_checks_of_a_grant() -> None:

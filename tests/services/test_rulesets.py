@@ -190,6 +190,9 @@ def test_a_copy_loads(tmp_path: Path) -> None:
         ("effective_from = 2000-01-01", 'effective_from = "2000-01-01"', "effective_from"),
         ("verification_working_days = 10", "verification_working_days = 4", "shorter than"),
         ("[staff_training]", "[staff_trainings]", "draft.toml: staff_trainings: unknown key"),
+        ("submit_within_days = 90\n", "submit_within_days = 0\n", "publication.submit_within"),
+        ("publish_within_days = 120\n", "", "publication.publish_within_days: missing"),
+        ('clause = "6.2"\n', 'clause = "6.2"\ntold_within_days = "1"\n', "told_within_days"),
         ('id = "AQ9010-draft"\n', 'id = "AQ9010-draft\n', "draft.toml: cannot be read"),
     ],
 )
@@ -197,6 +200,20 @@ def test_a_broken_file_is_refused_by_name(tmp_path: Path, old: str, new: str, er
     assert old in DRAFT_TEXT
     with pytest.raises(RulesetError, match=re.escape(error)):
         _load(tmp_path, draft=DRAFT_TEXT.replace(old, new, 1))
+
+
+def test_major_hazard_and_publication_parameters(tmp_path: Path) -> None:
+    # R-6.2-major-hazard: the draft's 及时 sets no deadline; a ruleset may set one in days.
+    draft = ruleset(DEFAULT_RULESET)
+    assert draft.major_hazard.told_within_days is None
+    assert (draft.publication.submit_within_days, draft.publication.publish_within_days) == (
+        90,
+        120,
+    )
+    assert ruleset("AQ9010-2019").publication == draft.publication  # inherited, citing the draft
+    text = DRAFT_TEXT.replace('clause = "6.2"\n', 'clause = "6.2"\ntold_within_days = 1\n', 1)
+    (timed,) = _load(tmp_path, draft=text)
+    assert timed.major_hazard.told_within_days == 1
 
 
 def test_a_rule_that_is_not_a_table(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("server", "resolvers", "schema", "services", "policies", "search", "store")
+# Not a layer: the pages' static files (issue 7), a package only so that the wheel ships them.
+ASSETS = ("web",)
 
 
 def test_every_package_is_listed() -> None:
@@ -15,7 +17,7 @@ def test_every_package_is_listed() -> None:
     listed = set(config["tool"]["setuptools"]["packages"])
     found = {
         ".".join(init.parent.relative_to(ROOT).parts)
-        for layer in LAYERS
+        for layer in (*LAYERS, *ASSETS)
         for init in (ROOT / layer).glob("**/__init__.py")
     }
     assert found - listed == set()

@@ -17,6 +17,7 @@ from store.models.policy_rule import PolicyRule
 
 WRITES = importlib.import_module("store.migrations.versions.0006_write_rights").WRITE_RULES
 AUDIT = importlib.import_module("store.migrations.versions.0005_audit_log").AUDIT_RULES
+ARCHIVE = importlib.import_module("store.migrations.versions.0008_archive_chain").ARCHIVE_RULES
 WRITE_ACTIONS = {"create", "record", "confirm", "answer", "revise", "submit", "publish", "refer"}
 
 
@@ -26,6 +27,7 @@ def test_the_migrations_grant_exactly_the_default_policys_rows() -> None:
 
     assert set(WRITES) == writes
     assert set(AUDIT) <= defaults
+    assert set(ARCHIVE) == {rule for rule in defaults if rule[1] == "archive_entry"}
 
 
 async def _rules(engine: AsyncEngine) -> set[tuple[str, str, str, str]]:
@@ -49,7 +51,11 @@ async def test_a_policy_stored_before_gains_the_new_rows_and_keeps_its_edits(
         await upgrade(engine, "0004")
         # The policy as a 0004 deployment stored it, with one edit of the operator's: the
         # insurers' follow-ups were narrowed to nothing by a scope kind of their choosing.
-        old = [r for r in default_rules() if r[2] not in WRITE_ACTIONS and r[1] != "audit_entry"]
+        old = [
+            r
+            for r in default_rules()
+            if r[2] not in WRITE_ACTIONS and r[1] not in ("audit_entry", "archive_entry")
+        ]
         old.append(("insurer", "follow_up", "create", "assigned"))
         async with engine.begin() as conn:
             await conn.execute(
@@ -64,7 +70,7 @@ async def test_a_policy_stored_before_gains_the_new_rows_and_keeps_its_edits(
         stored = await _rules(engine)
         assert ("insurer", "follow_up", "create", "assigned") in stored  # the edit stands
         assert ("insurer", "follow_up", "create", "own_tenant") not in stored
-        assert stored == set(old) | set(AUDIT) | (
+        assert stored == set(old) | set(AUDIT) | set(ARCHIVE) | (
             set(WRITES) - {("insurer", "follow_up", "create", "own_tenant")}
         )
     finally:

@@ -16,10 +16,13 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
+    bindparam,
     case,
     false,
     func,
     literal,
+    literal_column,
     null,
     select,
     true,
@@ -28,7 +31,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import CTE, Subquery
 
 from store.repositories.base import NO_MASK, FieldMask, RowScope
-from store.repositories.graph import audit, keyset
+from store.repositories.graph import audit, keyset, split
 from store.repositories.graph.jsonsql import JsonSql
 from store.repositories.graph.parameters import DIRECT, Binder
 from store.repositories.graph.registry import ENTITIES, Entity, Relation
@@ -74,17 +77,26 @@ class GraphCompiler:
         unit_of: audit.UnitOf | None = None,
         *,
         binder: Binder = DIRECT,
+        cut: int | None = None,
+        deferrals: split.Deferrals | None = None,
     ) -> None:
         self.json = JsonSql.for_dialect(dialect)
         self.scope = scope
         self.mask = mask
         self._aliases = 0
-        # Given, the statement has a second column: the root rows returned (graph/audit.py).
+        # Given, the statement has a second column: the rows returned, every level (audit.py).
         self.unit_of = unit_of
         # Every value of the request reaches the SQL through the binder: DIRECT puts it in,
         # parameters.Parameters a named bind parameter (the statement is then cacheable).
         self.binder = binder
         self._audited_page: CTE | Subquery | None = None
+        # SQLite only (split.py): relation fields nested deeper than ``cut`` become markers,
+        # answered by the deferred statements of ``deferrals``. ``deepest`` is the deepest
+        # level compiled, from which ``split`` starts cutting.
+        self.cut = cut
+        self.deferrals = deferrals
+        self._level = 0
+        self.deepest = 0
 
     # -- entry points --------------------------------------------------------------------
 
@@ -101,7 +113,7 @@ class GraphCompiler:
         if self.unit_of is None:
             return statement
         spec, row = self._alias(selection.entity)
-        pair = audit.row_pair(self.json, spec, row, self.unit_of)
+        pair = self._seen(spec, row, [selection], None)
         where = (spec.column(row, spec.pk) == key, self.scope.where(row))
         return statement.add_columns(audit.object_seen(self.json, pair, *where))
 
@@ -115,6 +127,44 @@ class GraphCompiler:
         size = self.binder.size(selection.args)
         seen = null() if page is None else audit.page_seen(self.json, page, size)
         return select(value).add_columns(seen)
+
+    def deferred(self, item: split.Deferred) -> Select[Any]:
+        """A deferred field for each parent row named in the ``split.KEYS_PARAMETER`` array:
+        ``[{"k": <parent key>, "v": <the field's JSON>, "a": <its audit pairs>}, ...]``."""
+        spec, row = self._alias(item.selection.entity)
+        pk = spec.column(row, spec.pk)
+        pairs = [("k", pk), ("v", self._field(item.field, item.selection, spec, row))]
+        if self.unit_of is not None:
+            seen = self._seen_field(item.field, item.selection, spec, row)
+            if seen is not None:
+                pairs.append(("a", seen))
+        keys: Select[Any] = select(literal_column("value")).select_from(
+            func.json_each(bindparam(split.KEYS_PARAMETER, type_=String))
+        )
+        answers = select(self.json.array(self.json.object(pairs), []))
+        return answers.where(pk.in_(keys), self.scope.where(row))
+
+    def _relation(
+        self,
+        f: ToOne | ToMany | Connection,
+        selection: ObjectSelection,
+        spec: Entity,
+        row: Any,
+        build: Callable[[], ColumnElement[Any]],
+    ) -> ColumnElement[Any]:
+        """A relation field's SQL one level down, or past the cut its marker (split.py)."""
+        level = self._level + 1
+        self.deepest = max(self.deepest, level)
+        if self.cut is not None and level > self.cut:
+            assert self.deferrals is not None
+            index = self.deferrals.index(split.Deferred(selection, f))
+            marker = [(split.MARK, literal(index)), (split.KEY, spec.column(row, spec.pk))]
+            return self.json.object(marker)
+        self._level = level
+        try:
+            return build()
+        finally:
+            self._level = level - 1
 
     # -- objects and fields --------------------------------------------------------------
 
@@ -142,17 +192,21 @@ class GraphCompiler:
             return literal(f.type_name)
         if isinstance(f, Constant):
             return self._constant(f.value)
+        if isinstance(f, ToOne | ToMany | Connection):
+            return self._relation(f, selection, spec, row, lambda: self._nested(f, spec, row))
+        raise TypeError(f"unknown field node {f!r}")
+
+    def _nested(self, f: ToOne | ToMany | Connection, spec: Entity, row: Any) -> ColumnElement[Any]:
         if isinstance(f, ToOne):
             return self._to_one(spec.to_one[f.name], f.target, spec, row)
         if isinstance(f, ToMany):
             return self._to_many(spec.to_many[f.name], f.target, spec, row)
-        if isinstance(f, Connection):
-            relation = spec.to_many[f.name]
-            link = self._link(relation, spec, row)
-            return self.json.embed(
-                self._connection(relation.target, f.selection, link, cte=False, parent=row)
-            )
-        raise TypeError(f"unknown field node {f!r}")
+        relation = spec.to_many[f.name]
+        link = self._link(relation, spec, row)
+        # Not ``embed``ded: the connection is an object built right here, not a subquery's
+        # text; SQLite's json() around it was one level of nesting too many for its
+        # parser ("parser stack overflow") under a single object with a list below.
+        return self._connection(relation.target, f.selection, link, cte=False, parent=row)
 
     def _protected(self, spec: Entity, name: str) -> bool:
         column = spec.model.__table__.columns.get(name)
@@ -234,21 +288,17 @@ class GraphCompiler:
     ) -> ColumnElement[Any]:
         args = selection.args
         spec, row = self._alias(entity)
-        pk = spec.column(row, spec.pk)
-        sort_column = self._sort_column(spec, row, args, pk)
+        pk, sort_column, conditions, order = self._page_rows(spec, row, args, link)
         descending = args.direction is Direction.DESC
-        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
-        if link is not None:
-            conditions.append(link(row))
-        conditions.extend(self._cursor_conditions(args, sort_column, pk, descending))
-
         mark = keyset.prefix(args.sort, descending)
         key_text = self.json.text_of(self.json.scalar(sort_column))
         cursor = self.json.concat(
             f"{mark}|", func.coalesce(key_text, keyset.NULL_KEY), "|", self.json.text_of(pk)
         )
-        order = keyset.order_by(sort_column, pk, descending=descending, reverse=args.backward)
-        node_columns = self._node_columns(selection, spec, row)
+        # SQLite, below the root: the nodes are built where the edges are aggregated, from
+        # the page's keys (_flat_array), not three sub-SELECTs down inside the page.
+        flat = not cte and self.json.name == "sqlite"
+        node_columns = [] if flat else self._node_columns(selection, spec, row)
         keys = [pk.label(_PK)] if sort_column is pk else [sort_column.label(_KEY), pk.label(_PK)]
         page_select = (
             select(cursor.label("cursor"), *node_columns, *keys)
@@ -259,19 +309,33 @@ class GraphCompiler:
         if parent is not None:  # a FROM subquery only correlates when told to
             page_select = page_select.correlate(parent)
         audited = cte and self.unit_of is not None and _returns_rows(selection)
-        if audited:  # the root page's rows, for the audit column (graph/audit.py)
-            assert self.unit_of is not None
-            pair = audit.row_pair(self.json, spec, row, self.unit_of).label(audit.COLUMN)
-            page_select = page_select.add_columns(pair)
+        if audited:  # the page's rows and their nested rows, for the audit column (audit.py)
+            pair = self._seen(spec, row, _node_selections(selection), None)
+            page_select = page_select.add_columns(pair.label(audit.COLUMN))
         numbered = _numbered(page_select, descending=descending, reverse=args.backward)
         page: CTE | Subquery = numbered.cte(f"page_{self._aliases}") if cte else numbered.subquery()
         if audited:
             self._audited_page = page
         pairs = [
-            (key, self._connection_part(part, selection, page, entity, link))
+            (key, self._connection_part(part, selection, page, entity, link, flat=flat))
             for key, part in selection.fields
         ]
         return self.json.object(pairs)
+
+    def _page_rows(
+        self, spec: Entity, row: Any, args: PageArgs, link: Link | None
+    ) -> tuple[ColumnElement[Any], ColumnElement[Any], list[ColumnElement[bool]], list[Any]]:
+        """A page's rows before its LIMIT: the primary key, the sort column, the conditions
+        (scope, filters, link to the parent row, cursors) and the order of the fetch."""
+        pk = spec.column(row, spec.pk)
+        sort_column = self._sort_column(spec, row, args, pk)
+        descending = args.direction is Direction.DESC
+        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
+        if link is not None:
+            conditions.append(link(row))
+        conditions.extend(self._cursor_conditions(args, sort_column, pk, descending))
+        order = keyset.order_by(sort_column, pk, descending=descending, reverse=args.backward)
+        return pk, sort_column, conditions, order
 
     def _sort_column(
         self, spec: Entity, row: Any, args: PageArgs, pk: ColumnElement[Any]
@@ -326,6 +390,8 @@ class GraphCompiler:
         page: CTE | Subquery,
         entity: str,
         link: Link | None,
+        *,
+        flat: bool = False,
     ) -> ColumnElement[Any]:
         args = selection.args
         size = self.binder.size(args)
@@ -334,6 +400,8 @@ class GraphCompiler:
             return literal(part.type_name)
         if isinstance(part, TotalCount):
             return self._total_count(entity, args, link)
+        if isinstance(part, Edges | Nodes) and flat:
+            return self._flat_array(part, page, entity, in_page, backward=args.backward)
         if isinstance(part, Edges | Nodes):
             element = self._edge_object(part, selection, page)
             return self._ordered_array(element, page, in_page, backward=args.backward)
@@ -362,6 +430,50 @@ class GraphCompiler:
             else:
                 pairs.append((key, self.json.embed(page.c[f"n{_index(targets, item)}"])))
         return self.json.object(pairs)
+
+    def _flat_array(
+        self,
+        part: Edges | Nodes,
+        page: CTE | Subquery,
+        entity: str,
+        in_page: ColumnElement[bool],
+        *,
+        backward: bool,
+    ) -> ColumnElement[Any]:
+        """SQLite: the edges of a nested page, each node looked up by the page row's key.
+
+        The page (a FROM sub-SELECT numbering a LIMITed sub-SELECT) holds keys and cursors
+        only; each node is one scalar sub-SELECT by primary key, in the aggregate's argument.
+        Built inside the page, every level below it sat three sub-SELECTs deeper on SQLite's
+        parser stack (split.py): ~20 entries of its 100 per nested connection."""
+        order = page.c.rn.desc() if backward else page.c.rn.asc()
+        keys = select(page.c[_PK], page.c.cursor).where(in_page).order_by(order).subquery()
+        spec, row = self._alias(entity)
+
+        def node(target: ObjectSelection) -> ColumnElement[Any]:
+            # The page's rows passed the scope already; trimmed again all the same, as every
+            # table reference of a compiled read is (the module's promise).
+            found = (
+                select(self.object(target, spec, row))
+                .where(spec.column(row, spec.pk) == keys.c[_PK], self.scope.where(row))
+                .correlate(keys)
+            )
+            return self.json.embed(found.scalar_subquery())
+
+        if isinstance(part, Nodes):
+            element = node(part.target)
+        else:
+            pairs: list[tuple[str, ColumnElement[Any]]] = []
+            for key, item in part.fields:
+                if item is EdgePart.CURSOR:
+                    pairs.append((key, keys.c.cursor))
+                elif isinstance(item, Typename):
+                    pairs.append((key, literal(item.type_name)))
+                else:
+                    pairs.append((key, node(item)))
+            element = self.json.object(pairs)
+        edges = select(self.json.array(element, [])).select_from(keys)
+        return self.json.embed(edges.scalar_subquery())
 
     def _ordered_array(
         self,
@@ -407,6 +519,85 @@ class GraphCompiler:
         if link is not None:
             conditions.append(link(row))
         return select(func.count()).select_from(row).where(*conditions).scalar_subquery()
+
+    # -- the audit column: the rows each level returns (graph/audit.py) ----------------
+
+    def _seen(
+        self,
+        spec: Entity,
+        row: Any,
+        targets: list[ObjectSelection],
+        type_name: str | None,
+    ) -> ColumnElement[Any]:
+        """The pair of ``row`` (selected by ``targets``) with the rows of its nested levels."""
+        assert self.unit_of is not None
+        children = [
+            child
+            for target in targets
+            for _, f in target.fields
+            if (child := self._seen_field(f, target, spec, row)) is not None
+        ]
+        return audit.row_pair(
+            self.json, spec, row, self.unit_of, type_name=type_name, children=children
+        )
+
+    def _seen_field(
+        self, f: Field, selection: ObjectSelection, spec: Entity, row: Any
+    ) -> ColumnElement[Any] | None:
+        """The pairs of one nested field's rows, under the conditions of ``_field``'s SQL;
+        past the cut, the same marker as the response's (split.py)."""
+        if isinstance(f, ToOne | ToMany) or (
+            isinstance(f, Connection) and _returns_rows(f.selection)
+        ):
+            return self._relation(f, selection, spec, row, lambda: self._seen_nested(f, spec, row))
+        return None
+
+    def _seen_nested(
+        self, f: ToOne | ToMany | Connection, spec: Entity, row: Any
+    ) -> ColumnElement[Any]:
+        if isinstance(f, ToOne):
+            relation = spec.to_one[f.name]
+            tspec, trow = self._alias(relation.target)
+            pair = self._seen(tspec, trow, [f.target], f.target.type_name)
+            local = spec.column(row, relation.local)
+            found = select(pair).where(
+                tspec.column(trow, relation.remote) == local, self.scope.where(trow)
+            )
+            return self.json.embed(found.scalar_subquery())
+        if isinstance(f, ToMany):
+            relation = spec.to_many[f.name]
+            link = self._link(relation, spec, row)
+            tspec, trow = self._alias(relation.target)
+            pair = self._seen(tspec, trow, [f.target], f.target.type_name)
+            listed = (
+                select(self.json.array(pair, []))
+                .where(link(trow), self.scope.where(trow))
+                .correlate(row)
+            )
+            return self.json.embed(listed.scalar_subquery())
+        return self._seen_page(spec.to_many[f.name], f.selection, spec, row)
+
+    def _seen_page(
+        self, relation: Relation, selection: ConnectionSelection, spec: Entity, row: Any
+    ) -> ColumnElement[Any]:
+        """A nested connection's page rows: its first ``size`` in its order (no look-ahead)."""
+        args = selection.args
+        link = self._link(relation, spec, row)
+        tspec, trow = self._alias(relation.target)
+        _, _, conditions, order = self._page_rows(tspec, trow, args, link)
+        targets = _node_selections(selection)
+        # Cursors alone also show rows (a cursor holds the key): the model's name is the type's.
+        type_name = targets[0].type_name if targets else tspec.model.__name__
+        pair = self._seen(tspec, trow, targets, type_name)
+        rows = (
+            select(pair.label("p"))
+            .where(*conditions)
+            .order_by(*order)
+            .limit(self.binder.size(args))
+            .correlate(row)
+            .subquery()
+        )
+        return self.json.embed(select(self.json.array(rows.c.p, [])).scalar_subquery())
 
 
 _KEY, _PK = "sort_key", "pk"  # a page's order, as columns of its limited rows

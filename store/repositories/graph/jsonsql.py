@@ -9,6 +9,7 @@ names are their values upper-cased; a test keeps that true), booleans → true/f
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,9 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.types import JSON, TypeEngine
 
 from store.base import UTCDateTime
+
+# The SQLite library Python runs: ``->`` needs 3.38 (3.40.1 where this was measured).
+_ARROW = sqlite3.sqlite_version_info >= (3, 38, 0)
 
 # PostgreSQL functions take at most 100 arguments: 50 key/value pairs per object.
 MAX_KEYS_PER_OBJECT = 50
@@ -66,6 +70,20 @@ class JsonSql:
 
     def embed(self, value: ScalarSelect[Any] | ColumnElement[Any]) -> ColumnElement[Any]:
         """A JSON value computed by a subquery, placed as JSON (not as a string)."""
+        raise NotImplementedError
+
+    def fixed_array(self, items: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+        """A JSON array of these JSON values; past 50 items, an array of arrays of at most
+        50 (PostgreSQL functions take at most 100 arguments)."""
+        if len(items) > MAX_KEYS_PER_OBJECT:
+            chunks = [
+                items[i : i + MAX_KEYS_PER_OBJECT]
+                for i in range(0, len(items), MAX_KEYS_PER_OBJECT)
+            ]
+            return self.fixed_array([self.fixed_array(chunk) for chunk in chunks])
+        return self._array_of(items)
+
+    def _array_of(self, items: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
         raise NotImplementedError
 
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
@@ -140,6 +158,9 @@ class PostgresJson(JsonSql):
     def embed(self, value: ScalarSelect[Any] | ColumnElement[Any]) -> ColumnElement[Any]:
         return value
 
+    def _array_of(self, items: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+        return func.json_build_array(*items, type_=JSON)
+
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         return cast(value, Text)
 
@@ -187,7 +208,17 @@ class SqliteJson(JsonSql):
         return func.json_group_array(func.json(element))
 
     def embed(self, value: ScalarSelect[Any] | ColumnElement[Any]) -> ColumnElement[Any]:
+        # ``value -> '$'``, not ``json(value)``: the same minified JSON (subtype JSON, so the
+        # enclosing json_object takes it as JSON), but an operator after its operand opens
+        # nothing on SQLite's parser stack, where json( opened three entries per level.
+        # ``->`` came with SQLite 3.38; an older library keeps json() (and split.py cuts
+        # deep reads sooner).
+        if _ARROW:
+            return value.op("->", return_type=JSON)(literal_column("'$'"))
         return func.json(value)
+
+    def _array_of(self, items: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+        return func.json_array(*items, type_=JSON)  # items are JSON values (embed, object)
 
     def as_text(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         return type_coerce(value, Text)  # JSON1 values are text already

@@ -19,9 +19,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import Select
-
 from store.repositories.base import EVERYTHING, NO_MASK
+from store.repositories.graph.split import Plan
 
 # Statements. A page of records with its unit and insurer holds ~320 kB of Python objects
 # (aliased entities and their adapters): at most ~40 MB for 128, a point lookup much less.
@@ -40,17 +39,18 @@ def access_key(scope: Any) -> Hashable | None:
 
 
 class PlanCache:
-    """A bounded LRU map of plan keys to statements; one per process (``PLANS``)."""
+    """A bounded LRU map of plan keys to plans (a statement, on SQLite sometimes more:
+    split.py); one per process (``PLANS``)."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._plans: OrderedDict[Hashable, Select[Any]] = OrderedDict()
+        self._plans: OrderedDict[Hashable, Plan] = OrderedDict()
         self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._plans)
 
-    def get(self, key: Hashable) -> Select[Any] | None:
+    def get(self, key: Hashable) -> Plan | None:
         statement = self._plans.get(key)
         if statement is None:
             self.misses += 1
@@ -59,7 +59,7 @@ class PlanCache:
         self._plans.move_to_end(key)
         return statement
 
-    def put(self, key: Hashable, statement: Select[Any]) -> None:
+    def put(self, key: Hashable, statement: Plan) -> None:
         self._plans[key] = statement
         self._plans.move_to_end(key)
         while len(self._plans) > self.size:

@@ -11,7 +11,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
-from store.repositories.graph import audit
+from store.repositories.graph import audit, split
 from store.repositories.graph.compiler import GraphCompiler
 from store.repositories.graph.parameters import (
     Parameters,
@@ -65,33 +65,59 @@ class GraphRepository:
         self.scope = scope
         self.mask = mask
 
+    def _build(
+        self,
+        dialect: str,
+        build: Build,
+        unit_of: audit.UnitOf | None,
+        binder: Parameters | None,
+    ) -> split.Plan:
+        """One statement; on SQLite, more when it nests deeper than SQLite parses (split.py)."""
+
+        def compiler(cut: int | None = None, deferrals: split.Deferrals | None = None) -> Any:
+            options: dict[str, Any] = {"cut": cut, "deferrals": deferrals}
+            if binder is not None:
+                options["binder"] = binder
+            return GraphCompiler(dialect, self.scope, self.mask, unit_of, **options)
+
+        if dialect != "sqlite":
+            return split.Plan(build(compiler()))
+        return split.plan(compiler, build)
+
     def _plan(
         self, parameters: Parameters | None, build: Build, unit_of: audit.UnitOf | None
-    ) -> tuple[Select[Any], Values]:
-        """The statement for this tree and the values to run it with: the cached one of its
-        shape when there is one (plans.py), else built — and cached when it can be."""
+    ) -> tuple[split.Plan, Values]:
+        """The statements for this tree and the values to run them with: the cached plan of
+        its shape when there is one (plans.py), else built — and cached when it can be."""
         dialect = self.session.get_bind().dialect.name
         key = _plan_key(dialect, self.scope, self.mask, unit_of, parameters)
         if parameters is None or key is None:
-            return build(GraphCompiler(dialect, self.scope, self.mask, unit_of)), {}
-        statement = PLANS.get(key)
-        if statement is None:
-            compiler = GraphCompiler(dialect, self.scope, self.mask, unit_of, binder=parameters)
-            statement = build(compiler)
-            PLANS.put(key, statement)
-        return statement, parameters.values
+            return self._build(dialect, build, unit_of, None), {}
+        plan = PLANS.get(key)
+        if plan is None:
+            plan = self._build(dialect, build, unit_of, parameters)
+            PLANS.put(key, plan)
+        return plan, parameters.values
 
     async def _run(
         self, parameters: Parameters | None, build: Build, unit_of: audit.UnitOf | None
     ) -> tuple[str | None, audit.RowsSeen]:
-        statement, values = self._plan(parameters, build, unit_of)
+        plan, values = self._plan(parameters, build, unit_of)
         # Core, not the ORM: a read of one JSON column needs no identity map (~30% less Python).
         connection = await self.session.connection()
-        row = (await connection.execute(statement, values)).one()
-        return row[0], (audit.RowsSeen() if unit_of is None else audit.parse(row[1]))
+        row = (await connection.execute(plan.statement, values)).one()
+        text, seen = row[0], (None if unit_of is None else row[1])
+        if plan.deferred:
+
+            async def run(statement: Select[Any], parameters: dict[str, Any]) -> str | None:
+                value: str | None = (await connection.execute(statement, parameters)).scalar()
+                return value
+
+            text, seen = await split.stitch(plan, values, text, seen, run)
+        return text, (audit.RowsSeen() if unit_of is None else audit.parse(seen))
 
     # -- the response JSON as the database wrote it (None: absent or out of scope) --------
-    # With ``unit_of``, the same statement also returns the root rows (graph/audit.py).
+    # With ``unit_of``, the same statement also returns the rows of every level (audit.py).
 
     async def by_key_text(
         self, selection: ObjectSelection, key: Any, unit_of: audit.UnitOf | None = None

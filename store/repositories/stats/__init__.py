@@ -1,6 +1,7 @@
 """Dashboard aggregates (issue 3, item 3) computed in SQL: one statement per stats call (two
 only when grouping by YEAR over an open range: the policies' span first, see ``services/
-stats.py``), on PostgreSQL after a plan setting (``repository.py``).
+stats.py``), on PostgreSQL after a plan setting (``repository.py``); one more when the query
+selects the groups' compliance (``compliance.py``: the findings' union, grouped alike).
 
 The statement is a UNION ALL of measure families (coverage, services, satisfaction, major
 hazards, complaints, ledger), each reading its rows from the filtered units on (``Build.

@@ -38,10 +38,10 @@ def stats_statement(spec: StatsSpec, scope: RowScope, dialect: str) -> Select[An
     keys = [facts.c[d.value] for d in dims]
     sums = [func.coalesce(func.sum(facts.c[m]), number(0)).label(m) for m in MEASURES]
     groups = select(*keys, *sums).group_by(*keys).subquery("stats_groups")
-    return _labelled(groups, dims, scope)
+    return labelled(groups, dims, scope)
 
 
-def _labelled(groups: Any, dims: tuple[Dimension, ...], scope: RowScope) -> Select[Any]:
+def labelled(groups: Any, dims: tuple[Dimension, ...], scope: RowScope) -> Select[Any]:
     """Names for the group keys, joined after aggregation (a handful of rows). A label the
     scope hides reads as NULL; the group itself stays."""
     stmt = select(groups)

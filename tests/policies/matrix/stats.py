@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from services.stats_suppression import DEFAULT_MIN_CELL_UNITS
 from tests.policies.matrix.oracle import Oracle, Principal
 from tests.policies.matrix.world import Row
 
@@ -171,7 +172,9 @@ class StatsOracle:
                     kind = self._counts_as(who, entry)
                     if kind is not None:
                         g.fees[kind] += entry["amount"]
-        return {key: self._measures(g, view) for key, g in groups.items()}
+        # The public's groups of fewer units are left out (services/stats_suppression.py).
+        least = DEFAULT_MIN_CELL_UNITS if any(g.role == "public" for g in who.grants) else 0
+        return {key: self._measures(g, view) for key, g in groups.items() if len(g.units) >= least}
 
     def _counts_as(self, who: Principal, entry: Row) -> str | None:
         """R-7.3-ledger: an adjustment counts towards the kind of the entry it corrects (when
