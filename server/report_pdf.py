@@ -9,6 +9,7 @@ Chinese shows as empty boxes would be worse than none.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,10 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from server.report_wrap import wrap
 from services.evaluation_report import CHINA, Fact, ReportView
+
+# fpdf2 subsets the embedded font with fontTools, which logs some 40 INFO lines per PDF
+# ("glyf pruned", …) into the gateway's JSON log; its warnings still come through.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # Searched in order; the first that exists is embedded (subset to the glyphs used).
 FONT_CANDIDATES = (
