@@ -10,11 +10,12 @@ import strawberry
 
 from resolvers.context import Info
 from resolvers.errors import graphql_error
+from resolvers.filter_ids import insurer_ids
 from schema import findings as gql
-from schema.ids import BadGlobalId, global_id, parse_int_id
+from schema.ids import global_id
 from schema.types.common import Edge, PageInfo
 from schema.types.fields import DEFAULT_PAGE_DOC
-from services.errors import FieldError, InputError
+from services.errors import InputError
 from services.findings import (
     Finding,
     FindingFilterInput,
@@ -29,30 +30,11 @@ from services.rulesets import chosen
 from services.working_days import china_day, china_today
 
 
-def _insurer_ids(values: list[strawberry.ID]) -> list[int]:
-    ids, errors = [], []
-    for i, value in enumerate(values):
-        try:
-            ids.append(parse_int_id(str(value), "Insurer"))
-        except BadGlobalId:
-            errors.append(
-                FieldError(
-                    "BAD_GLOBAL_ID",
-                    f"filter.insurers[{i}]",
-                    "应为保险机构全局 ID（Insurer:<主键>）",
-                    "must be an insurer's global id (Insurer:<key>)",
-                )
-            )
-    if errors:
-        raise InputError(errors)
-    return ids
-
-
 def _input(f: gql.FindingFilter | None) -> FindingFilterInput:
     f = f or gql.FindingFilter()
     return FindingFilterInput(
         region=f.region,
-        insurer_ids=_insurer_ids(f.insurers or []),
+        insurer_ids=insurer_ids(f.insurers or []),
         rules=f.rules or (),
         states=f.states or (),
         date_from=f.from_,

@@ -13,10 +13,11 @@ from resolvers.compiled.execution import Precompleted
 from resolvers.compiled.selection import TreeBuilder
 from resolvers.context import Info, RequestContext
 from resolvers.errors import graphql_error
+from resolvers.filter_ids import insurer_ids
 from resolvers.stats_selection import Projection
 from schema import stats as gql
-from schema.ids import BadGlobalId, global_id, parse_int_id
-from services.errors import FieldError, InputError
+from schema.ids import global_id
+from services.errors import InputError
 from services.rulesets import DEFAULT_RULESET, chosen
 from services.stats import (
     CellSuppression,
@@ -34,25 +35,6 @@ from services.working_days import china_today
 from store.enums import RegionLevel, Role
 
 
-def _insurer_ids(values: list[strawberry.ID]) -> list[int]:
-    ids, errors = [], []
-    for i, value in enumerate(values):
-        try:
-            ids.append(parse_int_id(str(value), "Insurer"))
-        except BadGlobalId:
-            errors.append(
-                FieldError(
-                    "BAD_GLOBAL_ID",
-                    f"filter.insurers[{i}]",
-                    "应为保险机构全局 ID（Insurer:<主键>）",
-                    "must be an insurer's global id (Insurer:<key>)",
-                )
-            )
-    if errors:
-        raise InputError(errors)
-    return ids
-
-
 def _input(
     group_by: list[Dimension], stats_filter: gql.StatsFilter | None, region_level: RegionLevel
 ) -> StatsInput:
@@ -63,7 +45,7 @@ def _input(
         filter=StatsFilterInput(
             region=f.region,
             industries=f.industries or (),
-            insurer_ids=_insurer_ids(f.insurers or []),
+            insurer_ids=insurer_ids(f.insurers or []),
             categories=f.categories or (),
             date_from=f.from_,
             date_to=f.to,
