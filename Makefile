@@ -61,8 +61,10 @@ test: install lint browser  ## the whole suite on SQLite and PostgreSQL, FTS5 an
 
 # Scale-out (issue 8): two gateway processes on one PostgreSQL database and a three-node
 # OpenSearch cluster of local processes (deploy/opensearch-cluster.sh, ports 9221-9223), which
-# is stopped afterwards whatever the result; -s shows the figures the test prints.
-test-cluster: install  ## the scale-out tests (tests/cluster/): 2 gateways, 3 OpenSearch nodes, kills
+# is stopped afterwards whatever the result; nginx from Debian's package runs deploy/nginx.conf
+# in front of two gateways (deploy/nginx.sh); -s shows the figures the tests print.
+test-cluster: install  ## the scale-out tests (tests/cluster/): 2 gateways, 3 OpenSearch nodes, nginx, kills
+	deploy/nginx.sh install >/dev/null && \
 	pg="$$(deploy/postgres.sh start)" && urls="$$(deploy/opensearch-cluster.sh start)" && \
 	ANZEXIAN_TEST_PG_URL="$$pg" $(BIN)/pytest -s tests/cluster; \
 	status=$$?; deploy/opensearch-cluster.sh stop; exit $$status

@@ -47,6 +47,7 @@ CHILDREN: dict[str, tuple[str, str]] = {
     "policy_service_item": ("policy_id", "insurance_policy"),
     "scheme_item": ("scheme_id", "service_scheme"),
     "agency_qualification": ("agency_id", "agency"),
+    "agency_status_change": ("agency_id", "agency"),  # R-7.1-staff: its status history
     "staff_training": ("staff_id", "staff_member"),
 }
 
@@ -60,6 +61,7 @@ UNIT_ANCHORED: dict[str, str] = {
     "fee_ledger_entry": "unit_id",
     "unit_confirmation": "unit_id",
     "archive_entry": "unit_id",  # a unit's tamper-evident archive chain (R-7.4-archive)
+    "agency_contract": "unit_id",  # a hired agency's contract for the unit (R-7.4-archive)
 }
 
 # Rows about the insured units another table lists: (that table, its column naming this row,

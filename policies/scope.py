@@ -4,13 +4,15 @@ table, applied by every read of the application (DESIGN.md "Roles and scopes").
 Casbin answers *whether* and *with which scope kind*; this module turns the kind into SQL.
 Jurisdiction uses the region closure table (the hierarchy stored as data), never code
 prefixes. A table the policy does not name for any grant compiles to FALSE: no row, and a
-single item outside the scope reads as absent ("not found", never "forbidden").
+single item outside the scope reads as absent ("not found", never "forbidden"). An
+identity's grants are alternatives (OR), its jurisdictions first folded into one region list
+per industry set (policies/jurisdictions.py): the whole country is one condition, not 31.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, false, inspect, or_, select, true
 from sqlalchemy.orm import aliased
 
 from policies.identity import Identity, RoleGrant
+from policies.jurisdictions import Jurisdictions, Part, fold
 from policies.resources import CHILDREN, UNIT_ANCHORED, UNIT_SUBJECTS, Action, ScopeKind
 from store import models as m
 from store.enums import Role
@@ -38,13 +41,12 @@ def _resource(entity: Any) -> str:
     return str(inspect(entity).mapper.class_.__tablename__)
 
 
-def units_in_jurisdiction(grant: RoleGrant) -> Select[Any]:
-    assert grant.region_code is not None
-    units = _sub(m.InsuredUnit.id).where(
-        m.InsuredUnit.region_code.in_(regions_within(grant.region_code))
-    )
-    if grant.industry_codes:
-        units = units.where(m.InsuredUnit.industry_code.in_(grant.industry_codes))
+def units_in_jurisdiction(regions: Sequence[str], industry_codes: Sequence[str]) -> Select[Any]:
+    """The units whose region lies under any of ``regions``: one semi-join however many
+    jurisdiction grants were folded into the list (policies/jurisdictions.py)."""
+    units = _sub(m.InsuredUnit.id).where(m.InsuredUnit.region_code.in_(regions_within(regions)))
+    if industry_codes:
+        units = units.where(m.InsuredUnit.industry_code.in_(industry_codes))
     return units
 
 
@@ -77,10 +79,18 @@ def _anchored_units(resource: str, entity: Any, units: Select[Any]) -> ColumnEle
     return about
 
 
+def _jurisdictions(resource: str, entity: Any, within: Jurisdictions) -> ColumnElement[bool] | None:
+    return _anchored_units(
+        resource, entity, units_in_jurisdiction(within.regions, within.industry_codes)
+    )
+
+
 def _jurisdiction(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
     if grant.region_code is None:
         return None
-    return _anchored_units(resource, entity, units_in_jurisdiction(grant))
+    return _jurisdictions(
+        resource, entity, Jurisdictions((grant.region_code,), grant.industry_codes)
+    )
 
 
 def _own_tenant(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[bool] | None:
@@ -132,7 +142,7 @@ def _assigned(resource: str, entity: Any, grant: RoleGrant) -> ColumnElement[boo
         return entity.id.in_(insurers)  # type: ignore[no-any-return]
     if resource == "agency":
         return entity.id == agency  # type: ignore[no-any-return]
-    if resource == "staff_member":
+    if resource in ("staff_member", "agency_contract"):  # its staff, its own contracts
         return entity.agency_id == agency  # type: ignore[no-any-return]
     return None
 
@@ -171,13 +181,25 @@ def kind_condition(
     return built
 
 
+def _part_condition(part: Part, resource: str, entity: Any) -> ColumnElement[bool]:
+    if isinstance(part, Jurisdictions):
+        built = _jurisdictions(resource, entity, part)
+        if built is None:
+            logger.warning("scope kind jurisdiction does not apply to %s: denied", resource)
+            return false()
+        return built
+    grant, kind = part
+    return kind_condition(kind, resource, entity, grant)
+
+
 def anchored(
     grant_kinds: Iterable[tuple[RoleGrant, ScopeKind]], anchor: str, entity: Any
 ) -> ColumnElement[bool]:
-    """The rows of ``anchor`` (``entity``) inside the scope kinds granted on another
-    resource: e.g. the insured units whose audit entries a regulator may read are the units
-    of its jurisdiction, and every unit for an admin (``grant_kinds`` of ``Scope``)."""
-    parts = [kind_condition(kind, anchor, entity, grant) for grant, kind in grant_kinds]
+    """The rows of ``anchor`` (``entity``) inside the scope kinds granted: e.g. the insured
+    units whose audit entries a regulator may read are the units of its jurisdiction, and
+    every unit for an admin (``grant_kinds`` of ``Scope``). The grants are alternatives
+    (OR), a regulator's several jurisdictions folded into one region list first."""
+    parts = [_part_condition(part, anchor, entity) for part in fold(grant_kinds)]
     if not parts:
         return false()
     return parts[0] if len(parts) == 1 else or_(*parts)
@@ -252,11 +274,11 @@ class Scope:
             # writes: a write may add a follow-up to a record it may not change, and a read
             # of a child the policy does not name finds nothing (no row, no access; issue 4's
             # matrix caught units reading the qualifications of agencies that served them).
-            on_parent = self._where(resource, parent_row, anchor=parent_resource)
+            on_parent = anchored(self.grant_kinds(resource), parent_resource, parent_row)
             visible = _sub(parent_row.id).where(on_parent)
             condition: ColumnElement[bool] = getattr(entity, foreign_key).in_(visible)
             return condition
-        return self._where(resource, entity)
+        return anchored(self.grant_kinds(resource), resource, entity)
 
     def allows(self, resource: str) -> bool:
         """Whether any grant may take this action on ``resource`` at all (before any row)."""
@@ -279,30 +301,17 @@ class Scope:
             ]
         return [self._kind(role, resource, self.action)]
 
-    def _where(
-        self, resource: str, entity: Any, *, anchor: str | None = None
-    ) -> ColumnElement[bool]:
-        parts = []
-        for grant in self.identity.grants:
-            for kind in self._kinds(grant.role.value, resource):
-                if kind is not None:
-                    parts.append(kind_condition(kind, anchor or resource, entity, grant))
-        if not parts:
-            return false()
-        return parts[0] if len(parts) == 1 else or_(*parts)
-
     def unmasked(self, entity: Any, column: str) -> ColumnElement[bool]:
         """Rows where ``column`` may be shown (R-4.2-privacy); FALSE when no grant's policy
         names it, so the value is withheld."""
         resource = _resource(entity)
-        parts = []
-        for grant in self.identity.grants:
-            kind = self._kind(grant.role.value, f"{resource}.{column}", Action.READ_PERSONAL)
-            if kind is not None:
-                parts.append(kind_condition(kind, resource, entity, grant))
-        if not parts:
-            return false()
-        return parts[0] if len(parts) == 1 else or_(*parts)
+        granted = [
+            (grant, kind)
+            for grant in self.identity.grants
+            if (kind := self._kind(grant.role.value, f"{resource}.{column}", Action.READ_PERSONAL))
+            is not None
+        ]
+        return anchored(granted, resource, entity)
 
     def always_masked(self, entity: Any, column: str) -> bool:
         resource = _resource(entity)

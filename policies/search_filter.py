@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from policies.identity import RoleGrant
+from policies.jurisdictions import Jurisdictions, Part, fold
 from policies.resources import UNIT_ANCHORED, ScopeKind
 from policies.scope import Scope
 from store import models as m
@@ -70,13 +71,25 @@ def _has_insurer(resource: str) -> bool:
     return model is not None and hasattr(model, "insurer_id")
 
 
-def _jurisdiction(resource: str, grant: RoleGrant) -> Filter | None:
-    if grant.region_code is None or resource not in UNIT_ANCHORED:
+def _jurisdictions(resource: str, within: Jurisdictions) -> Filter | None:
+    if resource not in UNIT_ANCHORED:
         return None  # SQL: units of a jurisdiction reach only unit-anchored rows
-    within = term(REGION_ANCESTORS, grant.region_code)
-    if grant.industry_codes:
-        return all_of(within, terms(INDUSTRY, grant.industry_codes))
-    return within
+    regions = within.regions
+    # One ``terms`` for several folded grants, as the SQL is one region list.
+    inside = (
+        term(REGION_ANCESTORS, regions[0])
+        if len(regions) == 1
+        else terms(REGION_ANCESTORS, regions)
+    )
+    if within.industry_codes:
+        return all_of(inside, terms(INDUSTRY, within.industry_codes))
+    return inside
+
+
+def _jurisdiction(resource: str, grant: RoleGrant) -> Filter | None:
+    if grant.region_code is None:
+        return None
+    return _jurisdictions(resource, Jurisdictions((grant.region_code,), grant.industry_codes))
 
 
 def _own_tenant(resource: str, grant: RoleGrant) -> Filter | None:
@@ -124,13 +137,19 @@ def kind_filter(kind: ScopeKind, resource: str, grant: RoleGrant) -> Filter:
     return MATCH_NONE if built is None else built
 
 
+def _part_filter(part: Part, resource: str) -> Filter:
+    if isinstance(part, Jurisdictions):
+        built = _jurisdictions(resource, part)
+        return MATCH_NONE if built is None else built
+    grant, kind = part
+    return kind_filter(kind, resource, grant)
+
+
 def search_filter(scope: Scope, resource: str, *, anchor: str | None = None) -> Filter:
     """The filter of ``resource``'s rights for ``scope``'s identity and action, judged on the
     documents of ``anchor`` (a child's text — hazards in a service record's document — is
-    judged on its parent's access fields, as ``Scope.where`` judges a child on its parent)."""
+    judged on its parent's access fields, as ``Scope.where`` judges a child on its parent).
+    The grants fold as the SQL's do (policies/jurisdictions.py)."""
     return any_of(
-        [
-            kind_filter(kind, anchor or resource, grant)
-            for grant, kind in scope.grant_kinds(resource)
-        ]
+        [_part_filter(part, anchor or resource) for part in fold(scope.grant_kinds(resource))]
     )

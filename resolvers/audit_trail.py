@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
@@ -35,22 +36,15 @@ class AuditTrail(SchemaExtension):
         context = self.execution_context.context
         if not self._executed or not isinstance(context, RequestContext):
             return
-        if context.audit_log is None:
-            return
-        kind = self._kind()
-        result = self.execution_context.result
-        if kind is AuditOperationKind.MUTATION and getattr(result, "errors", None):
-            context.audit.rolled_back()  # RequestTransaction rolled the writes back
-        entry = entry_for(
-            context.identity,
+        await record_operation(
+            context,
             at=at,
-            kind=kind,
+            kind=self._kind(),
+            failed=bool(getattr(self.execution_context.result, "errors", None)),
             operation_name=self.execution_context.operation_name,
             document=self.execution_context.query or "",
             variables=self.execution_context.variables,
-            audit=context.audit,
         )
-        await context.audit_log.submit(entry)  # waits while the writer's queue is full
 
     def on_execute(self) -> Iterator[None]:
         self._executed = True
@@ -62,3 +56,31 @@ class AuditTrail(SchemaExtension):
         except Exception:  # an unknown operation name: execution answered with an error
             mutation = False
         return AuditOperationKind.MUTATION if mutation else AuditOperationKind.QUERY
+
+
+async def record_operation(
+    context: RequestContext,
+    *,
+    at: datetime,
+    kind: AuditOperationKind,
+    failed: bool,
+    operation_name: str | None,
+    document: str,
+    variables: dict[str, Any] | None,
+) -> None:
+    """Hand the executed operation's entry to the writer (shared with the fast path,
+    resolvers/fast_path.py); nothing without a writer."""
+    if context.audit_log is None:
+        return
+    if kind is AuditOperationKind.MUTATION and failed:
+        context.audit.rolled_back()  # RequestTransaction rolled the writes back
+    entry = entry_for(
+        context.identity,
+        at=at,
+        kind=kind,
+        operation_name=operation_name,
+        document=document,
+        variables=variables,
+        audit=context.audit,
+    )
+    await context.audit_log.submit(entry)  # waits while the writer's queue is full

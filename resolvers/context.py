@@ -49,7 +49,8 @@ class RequestContext:
     public_min_cell_units: int = DEFAULT_MIN_CELL_UNITS
 
     def audit_reads(self, type_name: str) -> Callable[[RowsSeen], None] | None:
-        """The recorder of a compiled read's root rows, or None when nothing is audited."""
+        """The recorder of the rows a compiled read returned at every level (root, to-one hops,
+        nested lists), or None when nothing is audited."""
         return None if self.audit_log is None else self.audit.reads(type_name)
 
 

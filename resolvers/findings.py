@@ -13,7 +13,7 @@ from resolvers.errors import graphql_error
 from resolvers.filter_ids import insurer_ids
 from schema import findings as gql
 from schema.ids import global_id
-from schema.types.common import Edge, PageInfo
+from schema.types.common import Edge, PageInfo, SortDirection
 from schema.types.fields import DEFAULT_PAGE_DOC
 from services.errors import InputError
 from services.findings import (
@@ -21,7 +21,6 @@ from services.findings import (
     FindingFilterInput,
     FindingRule,
     FindingsPage,
-    cursor_of,
     findings,
 )
 from services.findings_scorecard import Scorecard, scorecard
@@ -55,7 +54,11 @@ SUBJECTS = {
     FindingRule.STAFF: gql.FindingSubjectType.STAFF_MEMBER,
     FindingRule.EVALUATION: gql.FindingSubjectType.INSURER,
     FindingRule.PUBLICATION: gql.FindingSubjectType.INSURER,
+    FindingRule.AGENCY_WORK: gql.FindingSubjectType.SERVICE_RECORD,
+    FindingRule.AGENCY_SCHEME: gql.FindingSubjectType.SERVICE_SCHEME,
 }
+# R-7.1-staff's agency half: ``measured`` is the agency, ``flagged`` its suspension then.
+AGENCY = frozenset({FindingRule.AGENCY_WORK, FindingRule.AGENCY_SCHEME})
 YEARLY = frozenset({FindingRule.STAFF, FindingRule.EVALUATION, FindingRule.PUBLICATION})
 
 
@@ -67,25 +70,39 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else Decimal(fen) / 100
 
 
+def _agency_ids(finding: Finding) -> tuple[strawberry.ID | None, strawberry.ID | None]:
+    row = finding.row
+    if row.rule not in AGENCY or row.measured is None:
+        return None, None
+    suspension = None
+    if row.flagged is not None:
+        suspension = strawberry.ID(global_id("AgencyStatusChange", row.flagged))
+    return strawberry.ID(global_id("Agency", row.measured)), suspension
+
+
 def _evidence(finding: Finding) -> gql.FindingEvidence:
     row = finding.row
     ledger = row.rule is FindingRule.LEDGER
+    agency = row.rule in AGENCY
+    agency_id, suspension_id = _agency_ids(finding)
     return gql.FindingEvidence(
         started_at=row.event_at,
         done_at=row.done_at,
         working_days=finding.working_days,
         needs_verification=row.needs_verification,
         year=china_day(row.event_at).year if row.rule in YEARLY else None,
-        count=None if ledger else row.measured,
-        required_count=None if ledger else row.required,
+        count=None if ledger or agency else row.measured,
+        required_count=None if ledger or agency else row.required,
         fee_spent=_yuan(row.measured) if ledger else None,
         fee_agreed=_yuan(row.required) if ledger else None,
-        unbacked_entries=row.flagged,
+        unbacked_entries=None if agency else row.flagged,
         missing=list(row.missing),
         unverifiable=[
             gql.FindingGap(code=code, reason=reason)
             for code, reason in zip(row.unverifiable, finding.reasons, strict=True)
         ],
+        agency_id=agency_id,
+        agency_suspension_id=suspension_id,
     )
 
 
@@ -100,6 +117,7 @@ def _node(finding: Finding, ruleset_id: str) -> gql.Finding:
         state=finding.state,
         due_on=finding.due_on,
         due_at=finding.due_at,
+        working_days_left=finding.working_days_left,
         subject_id=strawberry.ID(global_id(kind.value, row.subject_id)),
         subject_type=kind,
         insurer_id=strawberry.ID(global_id("Insurer", row.insurer_id)),
@@ -113,7 +131,7 @@ def _node(finding: Finding, ruleset_id: str) -> gql.Finding:
 
 def _connection(page: FindingsPage, *, after: str | None) -> gql.FindingConnection:
     nodes = [_node(f, page.ruleset_id) for f in page.findings]
-    cursors = [cursor_of(f.row.key) for f in page.findings]
+    cursors = [page.cursor(f) for f in page.findings]
     return gql.FindingConnection(
         edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
         nodes=nodes,
@@ -146,8 +164,15 @@ async def resolve_findings(
     ] = None,
     first: Annotated[int | None, strawberry.argument(description=DEFAULT_PAGE_DOC)] = None,
     after: str | None = None,
+    order_by: Annotated[
+        gql.FindingOrderInput | None,
+        strawberry.argument(
+            description="排序（默认按起算时间升序）/ ordering (default: by start, ascending)"
+        ),
+    ] = None,
 ) -> gql.FindingConnection:
     context = info.context
+    order = order_by or gql.FindingOrderInput()
     try:
         data = _input(filter_)
         today = china_today()
@@ -161,6 +186,8 @@ async def resolve_findings(
                 today=today,
                 first=first,
                 after=after,
+                order=order.field.value,
+                descending=order.direction is SortDirection.DESC,
                 scope=context.scope,  # a finding exists only about a row the caller may read
             )
     except InputError as error:

@@ -58,14 +58,17 @@ Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS) if MUTATION_PARTS else None
 
 
-def build_schema(operation_limits: OperationLimits | None = None) -> strawberry.Schema:
+def build_schema(
+    operation_limits: OperationLimits | None = None, known: limits.KnownDocuments | None = None
+) -> strawberry.Schema:
     """The schema; with ``operation_limits`` (the server passes its settings') it refuses what
-    they forbid. Without, as for the SDL export and schema-level tests, nothing is limited."""
+    they forbid. Without, as for the SDL export and schema-level tests, nothing is limited.
+    ``known``: the documents that passed the limits, shared with the server's fast path."""
     guards: list[Callable[[], SchemaExtension]] = []
     # Compiled read fields return finished subtrees; this executor skips completing them.
     executor: type[CompiledExecutionContext] = CompiledExecutionContext
     if operation_limits is not None:
-        guards = limits.extensions(operation_limits)
+        guards = limits.extensions(operation_limits, known)
         if not operation_limits.suggestions:
             executor = limits.ExecutionWithoutSuggestions
     return strawberry.Schema(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.compiled.read import read_node
+from resolvers.compiled.read import RootCall, read_node
 from resolvers.context import Info
 from resolvers.errors import graphql_error
 from schema import search as gql
@@ -20,7 +20,7 @@ from store.repositories.graph.audit import RowsSeen
 
 async def _hit_node(root: SearchHit, info: Info) -> Node | None:
     """One compiled, scoped read per hit (a page holds at most 100)."""
-    return await read_node(info, str(root.id))  # type: ignore[no-any-return]
+    return await read_node(RootCall.of(info), str(root.id))  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="检索命中 / a search hit")

@@ -104,6 +104,7 @@ def _keys(g: StatsGroup) -> Tree:
         if insurer is None
         else {"id": global_id("Insurer", insurer.key), "name": insurer.name},
         "year": g.year,
+        "month": None if g.month is None else f"{g.month // 100:04d}-{g.month % 100:02d}",
         "category": g.category,
     }
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -44,24 +45,28 @@ class RequestTransaction(SchemaExtension):
         context = self.execution_context.context
         if not isinstance(context, RequestContext):
             return
-        session = context.session
+        await end_transaction(context.session, self.execution_context.result)
+
+
+async def end_transaction(session: AsyncSession, result: object) -> None:
+    """Commit if the operation succeeded, roll back if anything failed, close the session;
+    a failed commit empties the result (shared with the fast path, resolvers/fast_path.py)."""
+    try:
+        failed = result is None or bool(getattr(result, "errors", None))
+        if failed:
+            await session.rollback()
+            return
         try:
-            result = self.execution_context.result
-            failed = result is None or bool(getattr(result, "errors", None))
-            if failed:
-                await session.rollback()
-                return
-            try:
-                await session.commit()
-            except Exception as exc:
-                # Nothing was stored, so the answer must not claim otherwise. The error is
-                # put into the result rather than raised: MaskErrors, listed before this
-                # extension, exits after it and masks the database's message.
-                logger.exception("commit failed")
-                if isinstance(result, ExecutionResult | GraphQLExecutionResult):
-                    result.data = None
-                    result.errors = [GraphQLError(str(exc), original_error=exc)]
-                else:
-                    raise
-        finally:
-            await session.close()
+            await session.commit()
+        except Exception as exc:
+            # Nothing was stored, so the answer must not claim otherwise. The error is
+            # put into the result rather than raised: MaskErrors, listed before this
+            # extension, exits after it and masks the database's message.
+            logger.exception("commit failed")
+            if isinstance(result, ExecutionResult | GraphQLExecutionResult):
+                result.data = None
+                result.errors = [GraphQLError(str(exc), original_error=exc)]
+            else:
+                raise
+    finally:
+        await session.close()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.types.common import Edge, PageInfo
+from schema.types.common import Edge, PageInfo, SortDirection
 from store.repositories.findings import FindingRule, FindingState
 
 strawberry.enum(
@@ -57,6 +57,29 @@ class FindingFilter:
     )
 
 
+@strawberry.enum(description="合规发现排序键 / what findings are sorted by first")
+class FindingSort(enum.Enum):
+    STARTED_AT = "started"  # 起算时间 / when the clock started
+    DUE_DATE = "due"  # 到期时刻；无到期日者排最后 / the due instant; none last
+
+
+@strawberry.input(
+    name="FindingOrder",
+    description="合规发现排序（相同时按规则、对象；无到期日者始终排最后）/ ordering of the "
+    "findings, ties by rule then subject, in the same direction; findings with no due day "
+    "come last in both directions (keyset cursors belong to one order)",
+)
+class FindingOrderInput:
+    field: FindingSort = strawberry.field(
+        default=FindingSort.STARTED_AT,
+        description="排序键：起算时间（默认）或到期日（工作清单）/ sort key: when the clock "
+        "started (default) or the due day (a work queue, issue 9)",
+    )
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="排序方向 / sort direction"
+    )
+
+
 @strawberry.enum(description="合规发现的对象类型 / what a finding is about")
 class FindingSubjectType(enum.Enum):
     SERVICE_RECORD = "ServiceRecord"
@@ -66,6 +89,7 @@ class FindingSubjectType(enum.Enum):
     HAZARD = "Hazard"  # R-6.2-major-hazard
     STAFF_MEMBER = "StaffMember"  # a year of R-7.1-staff
     INSURER = "Insurer"  # a year of R-8.1-evaluation, R-8.2-publication
+    SERVICE_SCHEME = "ServiceScheme"  # R-7.1-staff: a scheme naming an agency
 
 
 @strawberry.type(description="无法核查的部分及原因 / a part that cannot be checked, and why")
@@ -119,6 +143,17 @@ class FindingEvidence:
     unverifiable: list[FindingGap] = strawberry.field(
         description="数据模型无法核查的部分 / parts the data model cannot check"
     )
+    agency_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="承接服务或方案的技术服务机构全局 ID（R-7.1-staff）/ the agency the service "
+        "or scheme was given to (R-7.1-staff)",
+    )
+    agency_suspension_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="当时有效的暂停记录全局 ID（AgencyStatusChange），未暂停为空 / the agency's "
+        "suspension in force then (an AgencyStatusChange global id); null when it was not "
+        "suspended (R-7.1-staff)",
+    )
 
 
 @strawberry.type(
@@ -134,6 +169,12 @@ class Finding:
     )
     due_at: datetime.datetime | None = strawberry.field(
         description="期限届满时刻（到期日结束，UTC）/ the instant the due day ends (UTC)"
+    )
+    working_days_left: int | None = strawberry.field(
+        description="距到期日的剩余工作日（今天之后至到期日，按规则集的节假日历；0 为今天到期，"
+        "负数为已逾期的工作日数）；无到期日或日历未覆盖时为空 / working days left: those after "
+        "today up to the due day, by the holiday calendar (0: due today; negative: overdue by "
+        "as many working days); null without a due day or past the calendar"
     )
     subject_id: strawberry.ID = strawberry.field(
         description="对象全局 ID（ServiceRecord:编号 或 Complaint:编号）/ the subject's global id"
@@ -153,8 +194,8 @@ class Finding:
 
 
 @strawberry.type(
-    description="合规发现列表（按起算时间、规则、对象排序）/ compliance findings, ordered by "
-    "the time the clock started, rule and subject (keyset cursors)"
+    description="合规发现列表（默认按起算时间、规则、对象排序）/ compliance findings, by "
+    "default ordered by the time the clock started, rule and subject (keyset cursors)"
 )
 class FindingConnection:
     edges: list[Edge[Finding]]

@@ -201,6 +201,9 @@ class StatsGroup:
     industry: StatsIndustry | None = strawberry.field(description="行业 / industry (INDUSTRY)")
     insurer: StatsInsurer | None = strawberry.field(description="保险机构 / insurer (INSURER)")
     year: int | None = strawberry.field(description="年度 / year of the event (YEAR)")
+    month: str | None = strawberry.field(
+        description="月份（YYYY-MM）/ calendar month in China of the event, 'YYYY-MM' (MONTH)"
+    )
     category: ServiceCategory | None = strawberry.field(
         description="服务类别；无类别的数据为空 / service category (CATEGORY); null for "
         "rows without one"

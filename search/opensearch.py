@@ -199,3 +199,9 @@ class OpenSearchBackend:
 
     async def close(self) -> None:
         await self.client.close()
+        # opensearch-py closes only the pool's live connections: a node marked dead (down, or
+        # refused once) kept its aiohttp session open, "Unclosed client session" at exit (the
+        # scale-out test kills a node). Closing one twice is harmless: close() drops the session.
+        pool = self.client.transport.connection_pool
+        for connection in getattr(pool, "orig_connections", ()):
+            await connection.close()

@@ -4,6 +4,7 @@ process."""
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from resolvers.limits import KnownDocuments
 from resolvers.root import build_schema
 from server.access import access_of
 from server.audit_writer import AuditWriter
@@ -54,14 +56,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     # One per process: the search backend, and the indexer task draining the search outbox.
     search = SearchService(settings, sessions)
+    # The documents that passed the operation limits: the guard's memory, read by the fast path.
+    known = KnownDocuments()
     graphql = GatewayGraphQL(
-        build_schema(operation_limits(settings)),
+        build_schema(operation_limits(settings), known),
         settings,
         sessions,
         authenticator,
         policy,
         audit_log=audit_log,
         search=search.backend,
+        known=known,
     )
     bulk = BulkUpload(
         settings,
@@ -100,6 +105,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         audit_log.start()
         search.start()
+        # What is alive now (modules, schema, policy, the app) lives as long as the process:
+        # out of the cyclic collector's full passes, which otherwise rescan its ~250,000
+        # objects every few bulk uploads (about 15% of an upload's CPU, bench/RESULTS.md).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -3,6 +3,7 @@ work, the request owns the transaction (commit on acceptance, roll back otherwis
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from resolvers.refusals import note_refusal
 from server.auth import AuthenticationFailed, Authenticator
 from server.credentials import has_credential
 from server.limits import RateLimiter, Refused
@@ -43,6 +45,9 @@ class BulkUpload:
         self.access_of = access_of  # the policy's answer for an identity (server/app.py)
         self.limits = Limits(max_body_bytes=settings.bulk_max_bytes)
         self.settings = settings
+        # Turns to ingest (ANZEXIAN_BULK_CONCURRENCY): FIFO, so at 16 concurrent uploads they
+        # finish one after another instead of all together at the end.
+        self.turns = asyncio.Semaphore(settings.bulk_concurrency)
 
     async def endpoint(self, request: Request) -> JSONResponse:
         refusal = self._refuse_early(request)
@@ -66,29 +71,34 @@ class BulkUpload:
             if permit is None:
                 return _refused(_forbidden())
             at = datetime.now(UTC)
-            # The upload reads (idempotency key, references) before it writes: take SQLite's
-            # write lock first (store.database.begin_write).
-            await begin_write(session)
-            try:
-                outcome = await ingest(
-                    session,
-                    kind,
-                    Uploader(identity.name, permit),
-                    request.stream(),
-                    limits=self.limits,
-                    idempotency_key=key,
-                )
-            except BodyTooLarge:
-                await session.rollback()
-                return _refused(_too_large(self.limits.max_body_bytes))
-            if outcome.commit:
-                await session.commit()
-            else:
-                await session.rollback()
+            async with self.turns:  # no connection is held while waiting for a turn
+                # The upload reads (idempotency key, references) before it writes: take
+                # SQLite's write lock first (store.database.begin_write).
+                await begin_write(session)
+                try:
+                    outcome = await ingest(
+                        session,
+                        kind,
+                        Uploader(identity.name, permit),
+                        request.stream(),
+                        limits=self.limits,
+                        idempotency_key=key,
+                    )
+                except BodyTooLarge:
+                    await session.rollback()
+                    return _refused(_too_large(self.limits.max_body_bytes))
+                if outcome.commit:
+                    await session.commit()
+                else:
+                    await session.rollback()
         if self.audit_log is not None:  # after the commit: outside the upload's transaction
             created = outcome.tally.created if outcome.accepted else 0
             entry = upload_entry(identity, at=at, operation=kind.operation, created=created)
             await self.audit_log.submit(entry)
+        if not outcome.accepted:
+            # anzexian_errors_total{code}: a refused upload counts as a refused mutation does
+            # (resolvers/refusals.py); bad lines as the mutations' INVALID_INPUT.
+            note_refusal(outcome.refusal.code if outcome.refusal else "INVALID_INPUT")
         return JSONResponse(outcome.as_dict(), status_code=outcome.status)
 
     def _refuse_early(self, request: Request) -> Refusal | None:
@@ -138,6 +148,7 @@ def _forbidden() -> Refusal:
 def _rate_limited(refused: Refused) -> JSONResponse:
     """429 in the upload's own answer shape, with the limiter's Retry-After."""
     refusal = Refusal(refused.status, refused.code, refused.message_zh, refused.message_en)
+    note_refusal(refusal.code)
     return JSONResponse(refusal.as_dict(), status_code=refusal.status, headers=refused.headers)
 
 
@@ -151,5 +162,6 @@ def _too_large(limit: int) -> Refusal:
 
 
 def _refused(refusal: Refusal) -> JSONResponse:
+    note_refusal(refusal.code)
     headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
     return JSONResponse(refusal.as_dict(), status_code=refusal.status, headers=headers)

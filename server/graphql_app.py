@@ -15,10 +15,12 @@ from strawberry.types import ExecutionResult
 
 from policies.resources import Action
 from resolvers.context import RequestContext
+from resolvers.fast_path import FastPath
+from resolvers.limits import KnownDocuments
 from server import json_codec
 from server.access import access_of
 from server.auth import AuthenticationFailed, Authenticator
-from server.limits import RateLimiter, Refused, RequestGate
+from server.limits import RateLimiter, Refused, RequestGate, operation_limits
 from server.policy_source import PolicySource
 from server.request_record import note_error_codes, note_operation, operation_name_of
 from server.settings import Settings
@@ -38,6 +40,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         policy: PolicySource,
         audit_log: AuditSink | None = None,
         search: SearchBackend | None = None,
+        known: KnownDocuments | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -53,6 +56,13 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         # HTTP-level limits (server/limits.py); the operation's own are in the schema.
         self.gate = RequestGate(settings.limit_body_bytes, settings.graphiql)
         self.rate_limiter = RateLimiter(settings.rates)
+        # One compiled read field per operation: answered without strawberry's and
+        # graphql-core's per-request machinery, same response (resolvers/fast_path.py).
+        self.fast_path = (
+            FastPath(schema, operation_limits(settings), known)
+            if settings.graphql_fast_path and known is not None
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -81,9 +91,15 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
     ) -> ExecutionResult:
         # The operation's name and error codes for the metrics and the access log.
         note_operation(request_data.operation_name or operation_name_of(request_data.query))
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        result = None
+        if self.fast_path is not None and request_adapter.method == "POST":
+            result = await self.fast_path.answer(
+                request_data.query, request_data.variables, request_data.operation_name, context
+            )
+        if result is None:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
         note_error_codes(result.errors)
         return result
 

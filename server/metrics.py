@@ -72,7 +72,9 @@ class Metrics:
         )
         self.errors = Counter(
             "anzexian_errors",
-            "Errors answered, by stable error code (extensions.code).",
+            "Errors answered, by stable error code: GraphQL errors (extensions.code), HTTP "
+            "refusals, and mutations' typed refusals (InputErrors, NotFound, Conflict, "
+            "Forbidden: answered as data, resolvers/refusals.py).",
             ["code"],
             registry=r,
         )

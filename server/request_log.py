@@ -22,12 +22,13 @@ from server.request_record import close_record, open_record
 logger = logging.getLogger("anzexian.access")
 
 HEADER = b"x-request-id"
-_SANE = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+# deploy/nginx.conf keeps a client's id by the same rule (tests/deploy/test_manifests.py).
+SANE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def request_id_of(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
-        if name == HEADER and _SANE.match(value):
+        if name == HEADER and SANE_REQUEST_ID.match(value):
             return str(value.decode("ascii"))
     return uuid.uuid4().hex
 

@@ -2,7 +2,8 @@
 the operation it ran, the SQL statements it sent and the error codes it answered with.
 
 The middleware (server/request_log.py) opens a record per request in a context variable;
-the GraphQL view and the engine's statement hook add to it without knowing of each other.
+the GraphQL view, the mutations' refusals and the engine's statement hook add to it without
+knowing of each other.
 SQLAlchemy's asyncio layer runs the driver in a greenlet that shares the caller's context,
 so the hook sees the request's record; the background tasks (audit writer, indexer) were
 started before any request and see none, which keeps their statements out of the count."""
@@ -16,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from resolvers.refusals import collect_into, stop_collecting
 
 
 @dataclass
@@ -31,13 +34,24 @@ _current: contextvars.ContextVar[RequestRecord | None] = contextvars.ContextVar(
 )
 
 
-def open_record(request_id: str) -> tuple[RequestRecord, contextvars.Token[RequestRecord | None]]:
+@dataclass(frozen=True)
+class RecordToken:
+    """What ``close_record`` restores: the record's context variable and the mutations'
+    refusal list (resolvers/refusals.py), bound to the record's error codes."""
+
+    record: contextvars.Token[RequestRecord | None]
+    refusals: contextvars.Token[list[str] | None]
+
+
+def open_record(request_id: str) -> tuple[RequestRecord, RecordToken]:
     record = RequestRecord(request_id)
-    return record, _current.set(record)
+    # Typed refusals are answers, not GraphQL errors: their codes join the record's directly.
+    return record, RecordToken(_current.set(record), collect_into(record.error_codes))
 
 
-def close_record(token: contextvars.Token[RequestRecord | None]) -> None:
-    _current.reset(token)
+def close_record(token: RecordToken) -> None:
+    stop_collecting(token.refusals)
+    _current.reset(token.record)
 
 
 def current_record() -> RequestRecord | None:

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     # Largest body of one bulk NDJSON upload (POST /bulk/{kind}); larger is HTTP 413.
     bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    # Bulk uploads ingested at once by one process (server/bulk.py); the others wait their
+    # turn with their bodies unread. Ingesting is CPU work: interleaving many uploads on one
+    # event loop makes every one of them as slow as the last and stretches the time each
+    # holds its units' archive chain heads (R-7.4-archive).
+    bulk_concurrency: int = Field(default=2, ge=1, le=64)
     # The audit log (server/audit_writer.py): entries wait in memory and a background task
     # appends them every flush seconds, or at once when a batch is waiting; a full queue
     # makes requests wait (back-pressure), never drops an entry. A crash loses what waits.
@@ -111,6 +116,10 @@ class Settings(BaseSettings):
     limit_rate: str = format_rates(RATES)
     # Longest database statement of a GraphQL request in ms (PostgreSQL only); 0 = none.
     statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # An operation of one compiled read field skips strawberry's and graphql-core's
+    # per-request machinery, same answer (resolvers/fast_path.py); false: every operation
+    # takes the normal path.
+    graphql_fast_path: bool = True
     # The standard's parameters (README "Rulesets", services/rulesets/): a ruleset id pins that
     # ruleset for every date; empty: each date gets the ruleset in force on it.
     ruleset: str = DEFAULT_RULESET

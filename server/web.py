@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -47,7 +48,14 @@ def _page(url: str, name: str) -> Route:
     return Route(url, endpoint, methods=["GET"])
 
 
+# Static files above this size are sent gzip-compressed to a browser that accepts it: the
+# chart library is about 1 MB as installed and a third of that compressed, most of what a
+# first visit to the portal or the dashboard downloads (bench/RESULTS.md, issue 7).
+GZIP_MIN_BYTES = 1024
+
+
 def web_routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = [_page(url, name) for url, name in PAGES.items()]
-    routes.append(Mount("/static", StaticFiles(directory=WEB / "static"), name="static"))
+    static = GZipMiddleware(StaticFiles(directory=WEB / "static"), minimum_size=GZIP_MIN_BYTES)
+    routes.append(Mount("/static", app=static, name="static"))
     return routes

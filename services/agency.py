@@ -15,6 +15,7 @@ from services.validation.messages import duplicate, unknown_reference
 from store.enums import AgencyKind, AgencyStatus
 from store.models.agency import Agency
 from store.models.agency_qualification import AgencyQualification
+from store.models.agency_status_change import AgencyStatusChange
 from store.repositories.agency import AgencyRepository
 
 
@@ -94,7 +95,12 @@ async def create_agency(session: AsyncSession, data: AgencyInput, *, today: date
 
 
 async def _change_status(
-    session: AsyncSession, agency_id: int, reason: str, at: datetime, to: AgencyStatus
+    session: AsyncSession,
+    agency_id: int,
+    reason: str,
+    at: datetime,
+    to: AgencyStatus,
+    by: int | None,
 ) -> Agency:
     check = Checker()
     key = check.identifier("agencyId", agency_id)
@@ -120,22 +126,30 @@ async def _change_status(
     agency.status = to
     agency.status_changed_at = when
     agency.status_reason = cleaned_reason
+    # R-7.1-staff: the history, not only the latest status, tells whether work was given to
+    # the agency while it was suspended (store/repositories/findings_agencies.py).
+    session.add(
+        AgencyStatusChange(
+            agency_id=agency.id, status=to, changed_at=when, reason=cleaned_reason, changed_by=by
+        )
+    )
     await session.flush()
     return agency
 
 
 async def suspend_agency(
-    session: AsyncSession, agency_id: int, reason: str, at: datetime
+    session: AsyncSession, agency_id: int, reason: str, at: datetime, *, by: int | None = None
 ) -> Agency:
-    """R-7.1-staff: stop giving the agency new work, recording when and why."""
-    return await _change_status(session, agency_id, reason, at, AgencyStatus.SUSPENDED)
+    """R-7.1-staff: stop giving the agency new work, recording when, why and (``by``, a
+    principal) who decided, in the agency and in its history."""
+    return await _change_status(session, agency_id, reason, at, AgencyStatus.SUSPENDED, by)
 
 
 async def reinstate_agency(
-    session: AsyncSession, agency_id: int, reason: str, at: datetime
+    session: AsyncSession, agency_id: int, reason: str, at: datetime, *, by: int | None = None
 ) -> Agency:
     """R-7.1-staff: let a suspended agency take new work again, recording when and why."""
-    return await _change_status(session, agency_id, reason, at, AgencyStatus.ACTIVE)
+    return await _change_status(session, agency_id, reason, at, AgencyStatus.ACTIVE, by)
 
 
 async def check_agency_accepts_work(

@@ -10,11 +10,14 @@ Every rule of STANDARD.md with something to measure (``FindingRule``):
 - per policy year (due on its last day): R-5.1-annual (high-risk units above designated size
   get the categories' services), R-4.1-contract (each agreed item delivered as often as
   agreed), R-7.3-ledger (the agreed share of the premium spent; spending with no service
-  behind it is a finding at once), R-7.4-archive (every document of the unit's archive);
+  behind it is never met, and open until the year ends), R-7.4-archive (every document of
+  the unit's archive, the contracts of the agencies that served it included);
 - per service: R-6.1-scheme (a complete scheme agreed before the service began),
   R-6.2-major-hazard (the unit told of a major hazard, in time when the ruleset says when);
 - per calendar year: R-7.1-staff (management staff trained), R-8.1-evaluation (a report with
-  every section), R-8.2-publication (submitted and published in time).
+  every section), R-8.2-publication (submitted and published in time);
+- per service or scheme given to an agency: R-7.1-staff (the agency was not suspended then,
+  by its status history).
 
 The states are worked out in SQL (``store/repositories/findings*.py``), one statement per
 page, inside the caller's read scope. Every finding names the ruleset it came from.
@@ -38,10 +41,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.rulesets import Ruleset
 from services.validation import Checker
-from services.working_days import china_day, due_calendar
+from services.working_days import china_day, due_calendar, working_days_between
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.findings import (
+    DueKey,
     FindingKey,
+    FindingOrder,
     FindingQuery,
     FindingRepository,
     FindingRow,
@@ -58,6 +63,7 @@ MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists
 # Due today, tomorrow or the day after: "due soon" (a reading aid, not a rule of the standard).
 DUE_SOON_DAYS = 3
 CURSOR_PREFIX = "finding:"
+NULL_KEY = "~"  # a cursor's due instant for a finding with none (they sort last)
 # Yearly duties (R-7.1, R-8.1, R-8.2) are measured for at most this many years back.
 MAX_YEARS_BACK = 30
 
@@ -68,7 +74,7 @@ FIXED_IDS = {
     FindingRule.LEDGER: "R-7.3-ledger",  # the contract's own ratio of premium
 }
 
-__all__ = ["FindingRule", "FindingState"]
+__all__ = ["FindingOrder", "FindingRule", "FindingState"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -91,6 +97,9 @@ class Finding:
     due_on: date | None  # the due day in China
     due_at: datetime | None  # the instant the due day ends
     working_days: int | None  # the deadline in working days, for the working-day rules
+    # Working days after today up to the due day (0: due today; below 0: overdue by as many);
+    # None without a due day or past the holiday calendar.
+    working_days_left: int | None
     row: FindingRow
     reasons: tuple[str, ...] = ()  # why each of ``row.unverifiable`` cannot be checked
 
@@ -100,6 +109,12 @@ class FindingsPage:
     ruleset_id: str
     findings: tuple[Finding, ...]
     more: bool
+    order: FindingOrder = FindingOrder.STARTED
+    descending: bool = False
+
+    def cursor(self, finding: Finding) -> str:
+        """The cursor after ``finding`` in this page's order."""
+        return cursor_of(finding.row.key_in(self.order), descending=self.descending)
 
 
 def rule_id(rule: FindingRule, rules: Ruleset) -> str:
@@ -113,6 +128,9 @@ def rule_id(rule: FindingRule, rules: Ruleset) -> str:
         FindingRule.ANNUAL: rules.annual_service.cite,
         FindingRule.MAJOR_HAZARD: rules.major_hazard.cite,
         FindingRule.STAFF: rules.staff_training.cite,
+        # R-7.1-staff's second half: a suspended agency gets no new work.
+        FindingRule.AGENCY_WORK: rules.staff_training.cite,
+        FindingRule.AGENCY_SCHEME: rules.staff_training.cite,
         FindingRule.UNIT_ARCHIVE: rules.retention.cite,
         FindingRule.EVALUATION: rules.evaluation.cite,
         FindingRule.PUBLICATION: rules.publication.cite,
@@ -172,27 +190,49 @@ def deadline_days(rules: Ruleset) -> DeadlineDays:
     )
 
 
-def cursor_of(key: FindingKey) -> str:
-    return f"{CURSOR_PREFIX}{key.event_at.isoformat()}|{key.rule.rank}|{key.subject_id}"
+def cursor_prefix(order: FindingOrder, descending: bool) -> str:
+    """A cursor names its order, so one of another order is refused, not misread."""
+    if order is FindingOrder.STARTED and not descending:
+        return CURSOR_PREFIX  # the first cursors' form, still accepted
+    return f"finding-{order.value}-{'desc' if descending else 'asc'}:"
 
 
-def _after(check: Checker, cursor: str | None) -> FindingKey | None:
-    if cursor is None:
+def cursor_of(key: FindingKey | DueKey, *, descending: bool = False) -> str:
+    if isinstance(key, DueKey):
+        at = NULL_KEY if key.due_ends is None else key.due_ends.isoformat()
+        prefix = cursor_prefix(FindingOrder.DUE, descending)
+    else:
+        at, prefix = key.event_at.isoformat(), cursor_prefix(FindingOrder.STARTED, descending)
+    return f"{prefix}{at}|{key.rule.rank}|{key.subject_id}"
+
+
+def _after(
+    check: Checker, cursor: str | None, order: FindingOrder | None, descending: bool
+) -> FindingKey | DueKey | None:
+    if cursor is None or order is None:  # no cursor, or an order already refused
         return None
     try:
-        if not cursor.startswith(CURSOR_PREFIX):
+        prefix = cursor_prefix(order, descending)
+        if not cursor.startswith(prefix):
             raise ValueError(cursor)
-        at, rank, key = cursor.removeprefix(CURSOR_PREFIX).split("|")
-        event_at = datetime.fromisoformat(at)
-        if event_at.tzinfo is None or not key.isascii() or not key.isdigit() or len(key) > 19:
+        at, rank, key = cursor.removeprefix(prefix).split("|")
+        if not key.isascii() or not key.isdigit() or len(key) > 19:
             raise ValueError(cursor)
-        return FindingKey(event_at, FindingRule.of_rank(int(rank)), int(key))
+        rule, subject = FindingRule.of_rank(int(rank)), int(key)
+        if order is FindingOrder.DUE and at == NULL_KEY:
+            return DueKey(None, rule, subject)
+        instant = datetime.fromisoformat(at)
+        if instant.tzinfo is None:
+            raise ValueError(cursor)
+        if order is FindingOrder.DUE:
+            return DueKey(instant, rule, subject)
+        return FindingKey(instant, rule, subject)
     except ValueError:
         check.fail(
             "BAD_CURSOR",
             "after",
-            "游标无效：请使用本列表返回的游标",
-            "bad cursor: use a cursor this list returned",
+            "游标无效：请使用本列表按同一排序返回的游标",
+            "bad cursor: use a cursor this list returned in the same order",
         )
         return None
 
@@ -214,10 +254,17 @@ def _enums(
 
 
 def validate(
-    data: FindingFilterInput, *, first: int | None, after: str | None, today: date
+    data: FindingFilterInput,
+    *,
+    first: int | None,
+    after: str | None,
+    today: date,
+    order: FindingOrder | str = FindingOrder.STARTED,
+    descending: bool = False,
 ) -> FindingQuery:
     """The checked arguments as a query without calendar (raises ``InputError``)."""
     check = Checker()
+    sort = check.enum("orderBy.field", order, FindingOrder)
     region = check.region_code("filter.region", data.region, required=False)
     insurers = _unique(check, "filter.insurers", data.insurer_ids)
     for i, insurer in enumerate(insurers):
@@ -228,8 +275,9 @@ def validate(
     date_to = check.day("filter.to", data.date_to, required=False)
     check.in_order("filter.from", date_from, "filter.to", date_to, allow_equal=False)
     size = check.integer("first", first, min_value=1, max_value=MAX_PAGE, required=False)
-    key = _after(check, after)
+    key = _after(check, after, sort, descending)
     check.raise_if_any()
+    assert sort is not None
     return FindingQuery(
         rules=rules,
         calendar=NO_CALENDAR,  # the ruleset's, once the arguments are known good
@@ -237,6 +285,8 @@ def validate(
         soon_day=today + timedelta(days=DUE_SOON_DAYS),
         limit=size or DEFAULT_PAGE,
         after=key,
+        order=sort,
+        descending=descending,
         region_code=region,
         insurer_ids=insurers,
         states=states,
@@ -245,7 +295,7 @@ def validate(
     )
 
 
-def _finding(row: FindingRow, rules: Ruleset) -> Finding:
+def _finding(row: FindingRow, rules: Ruleset, today: date) -> Finding:
     due_on = None
     if row.due_ends is not None:
         # The due day is the day before the one whose start ends it.
@@ -256,6 +306,7 @@ def _finding(row: FindingRow, rules: Ruleset) -> Finding:
         due_on=due_on,
         due_at=row.due_ends,
         working_days=working_days(row, rules),
+        working_days_left=None if due_on is None else working_days_between(today, due_on),
         row=row,
         reasons=tuple(
             UNVERIFIABLE_REASONS.get(code, UNKNOWN_DOCUMENT) for code in row.unverifiable
@@ -270,10 +321,14 @@ def checked_query(
     today: date,
     first: int | None = None,
     after: str | None = None,
+    order: FindingOrder | str = FindingOrder.STARTED,
+    descending: bool = False,
 ) -> FindingQuery:
     """The checked arguments with the ruleset's calendar, parameters and years (raises
     ``InputError``)."""
-    query = validate(data, first=first, after=after, today=today)
+    query = validate(
+        data, first=first, after=after, today=today, order=order, descending=descending
+    )
     lo = query.from_day
     hi = query.to_day - timedelta(days=1) if query.to_day is not None else None
     query = replace(
@@ -292,14 +347,27 @@ async def findings(
     today: date,
     first: int | None = None,
     after: str | None = None,
+    order: FindingOrder | str = FindingOrder.STARTED,
+    descending: bool = False,
     scope: RowScope = EVERYTHING,
 ) -> FindingsPage:
-    """One page of findings under ``rules`` inside ``scope`` (the caller's read scope);
+    """One page of findings under ``rules`` inside ``scope`` (the caller's read scope),
+    in ``order`` (by start, or by due instant with none last: a work queue, issue 9);
     ``today`` is the caller's day in China. One statement."""
-    query = checked_query(data, rules=rules, today=today, first=first, after=after)
+    query = checked_query(
+        data,
+        rules=rules,
+        today=today,
+        first=first,
+        after=after,
+        order=order,
+        descending=descending,
+    )
     page = await FindingRepository(session, scope).page(query)
     return FindingsPage(
         ruleset_id=rules.id,
-        findings=tuple(_finding(row, rules) for row in page.rows),
+        findings=tuple(_finding(row, rules, today) for row in page.rows),
         more=page.more,
+        order=query.order,
+        descending=query.descending,
     )

@@ -57,6 +57,23 @@ class RuleScore:
         return (Decimal(self.met) / decided).quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
+def states_by_rule_id(
+    by_rule: Mapping[FindingRule, Mapping[FindingState, int]], rules: Ruleset
+) -> dict[str, dict[FindingState, int]]:
+    """Counts by state per rule of the standard, in ``FindingRule`` order: the statement's
+    rules that cite the same one (R-7.1-staff: management staff trained, and no work for a
+    suspended agency, by service and by scheme) are added up, so each id appears once."""
+    merged: dict[str, dict[FindingState, int]] = {}
+    for rule in FindingRule:
+        states = by_rule.get(rule)
+        if not states:
+            continue
+        into = merged.setdefault(rule_id(rule, rules), {})
+        for state, n in states.items():
+            into[state] = into.get(state, 0) + n
+    return merged
+
+
 @dataclass(frozen=True, slots=True)
 class InsurerScore:
     insurer_id: int
@@ -77,13 +94,9 @@ def _scores(tallies: tuple[Tally, ...], rules: Ruleset) -> tuple[InsurerScore, .
         counts[t.insurer_id][t.rule][t.state] = t.count
     insurers = []
     for insurer_id in sorted(counts):
-        scores = []
-        for rule in FindingRule:
-            states = counts[insurer_id].get(rule)
-            if not states:
-                continue
-            scores.append(RuleScore.of(rule_id(rule, rules), states))
-        insurers.append(InsurerScore(insurer_id, tuple(scores)))
+        merged = states_by_rule_id(counts[insurer_id], rules)
+        scores = tuple(RuleScore.of(rule, states) for rule, states in merged.items())
+        insurers.append(InsurerScore(insurer_id, scores))
     return tuple(insurers)
 
 

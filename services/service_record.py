@@ -65,6 +65,9 @@ class CompletionInput:
     completed_at: datetime
     started_at: datetime | None = None  # only when the planned record has none yet
     organised_at: datetime | None = None
+    # What was done (R-6.3-archive: the record holds the content): given, it replaces the
+    # content planned; the agency that did the work says what it was (issue 9).
+    content: str | None = None
     process: str | None = None
     hazards: tuple[HazardInput, ...] = ()  # found during the service, added to the record
 
@@ -90,6 +93,14 @@ async def complete_service_record(session: AsyncSession, data: CompletionInput) 
     given_start = check.aware("startedAt", data.started_at, required=False)
     completed_at = check.aware("completedAt", data.completed_at)
     organised_at = check.aware("organisedAt", data.organised_at, required=False)
+    # Given but blank is refused (REQUIRED), not read as "keep the planned content".
+    content = check.text(
+        "content",
+        data.content,
+        max_len=LONG_TEXT,
+        required=data.content is not None,
+        multiline=True,
+    )
     process = check.text("process", data.process, max_len=LONG_TEXT, required=False, multiline=True)
     check.raise_if_any()
     assert record_id is not None and completed_at is not None
@@ -122,6 +133,8 @@ async def complete_service_record(session: AsyncSession, data: CompletionInput) 
     record.completed_at = completed_at
     record.organised_at = organised_at
     record.status = ServiceStatus.COMPLETED
+    if content is not None:
+        record.content = content
     if process is not None:
         record.process = process
     record.hazards.extend(hazards)

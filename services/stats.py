@@ -9,9 +9,9 @@ Statements
     the dimensions, summed per group), whatever the number of groups. The working-day
     calendar goes in as bound values (``store/repositories/stats/calendar.py``): every day of
     the range, or every day the holiday calendar covers when the range is open. Only
-    grouping by YEAR over an open range asks first for the policies' span (a policy counts
-    in every year it overlaps): then 2 statements. On PostgreSQL a plan setting precedes
-    them (custom plans: the best plan depends on the jurisdiction's size).
+    grouping by YEAR or MONTH over an open range asks first for the policies' span (a policy
+    counts in every year, or month, it overlaps): then 2 statements. On PostgreSQL a plan
+    setting precedes them (custom plans: the best plan depends on the jurisdiction's size).
 
 Dimensions
     REGION   the unit's region rolled up to ``regionLevel``: the nearest ancestor-or-self of
@@ -24,6 +24,9 @@ Dimensions
     INDUSTRY the unit's industry.          INSURER  the insurer on the row (policy, service,
              complaint, ledger entry; follow-ups and hazards take their service's).
     YEAR     the calendar year in China of each measure's own event time (below).
+    MONTH    the calendar month in China of that event time, year * 100 + month (202503;
+             the schema shows "2025-03"): a monthly trend in one grouping, one statement.
+             A policy counts in every month it overlaps, as in every year under YEAR.
     CATEGORY the service category. Rows that have none — policies in ``unitsCovered``,
              complaints, ledger entries — form the group whose category is null.
 
@@ -118,12 +121,14 @@ from store.repositories.stats import (
     MEASURES,
     NO_CALENDAR,
     DeadlineDays,
+    MonthSpan,
     Outcome,
     StatsFilter,
     StatsRepository,
     StatsRow,
     StatsSpec,
     YearSpan,
+    month_key,
 )
 from store.repositories.stats import (
     Dimension as Dimension,  # re-exported: the resolvers take the dimensions from here
@@ -184,12 +189,17 @@ DRAFT_RULES = stats_rules(ruleset(DEFAULT_RULESET))
 
 class CellSuppression(Protocol):
     """The hook for small-cell suppression (the public portal's issue): it sees the finished
-    groups and may blank or merge small ones. Internal callers keep every cell."""
+    groups and the dimensions they are grouped by (its lines, for complementary
+    suppression) and may drop some. Internal callers keep every cell."""
 
-    def __call__(self, groups: tuple[StatsGroup, ...]) -> tuple[StatsGroup, ...]: ...
+    def __call__(
+        self, groups: tuple[StatsGroup, ...], dimensions: tuple[Dimension, ...]
+    ) -> tuple[StatsGroup, ...]: ...
 
 
-def keep_every_cell(groups: tuple[StatsGroup, ...]) -> tuple[StatsGroup, ...]:
+def keep_every_cell(
+    groups: tuple[StatsGroup, ...], dimensions: tuple[Dimension, ...]
+) -> tuple[StatsGroup, ...]:
     return groups
 
 
@@ -320,7 +330,7 @@ async def compute_stats(
         region_level=spec.region_level,
         rules_version=rules.version,
         as_of=today,
-        groups=suppress(groups),
+        groups=suppress(groups, spec.ordered_dimensions),
     )
 
 
@@ -332,14 +342,17 @@ async def _with_calendar(repo: StatsRepository, spec: StatsSpec, rules: StatsRul
     lo, hi = f.from_day, f.to_day - timedelta(days=1) if f.to_day is not None else None
     calendar = due_calendar(rules.deadline_days, lo, hi)
     years: tuple[YearSpan, ...] = ()
-    if Dimension.YEAR in spec.dimensions:
+    months: tuple[MonthSpan, ...] = ()
+    by_year, by_month = Dimension.YEAR in spec.dimensions, Dimension.MONTH in spec.dimensions
+    if by_year or by_month:
         first, last = lo, hi
         if lo is None or hi is None:
             found = await repo.policy_span(spec)
             last_day = found.end - timedelta(days=1) if found.end is not None else None
             first, last = _later(lo, found.first_day), _earlier(hi, last_day)
-        years = _years(first, last, f)
-    return replace(spec, calendar=calendar, years=years)
+        years = _years(first, last, f) if by_year else ()
+        months = _months(first, last, f) if by_month else ()
+    return replace(spec, calendar=calendar, years=years, months=months)
 
 
 def _later(a: date | None, b: date | None) -> date | None:
@@ -361,6 +374,20 @@ def _years(first: date | None, last: date | None, f: StatsFilter) -> tuple[YearS
         if f.to_day is not None:
             end = min(end, f.to_day)
         spans.append(YearSpan(year, start, end))
+    return tuple(spans)
+
+
+def _months(first: date | None, last: date | None, f: StatsFilter) -> tuple[MonthSpan, ...]:
+    if first is None or last is None or first > last:
+        return ()
+    spans = []
+    start = date(first.year, first.month, 1)
+    while start <= last:
+        end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        clipped_start = max(start, f.from_day) if f.from_day is not None else start
+        clipped_end = min(end, f.to_day) if f.to_day is not None else end
+        spans.append(MonthSpan(month_key(start), clipped_start, clipped_end))
+        start = end
     return tuple(spans)
 
 
@@ -395,6 +422,7 @@ def _group(row: StatsRow, rules: StatsRules) -> StatsGroup:
         industry=industry,
         insurer=insurer,
         year=row.year,
+        month=row.month,
         category=row.category,
         units_covered=m["units_covered"],
         services=Services(
@@ -431,6 +459,7 @@ KEY_DIMENSIONS: tuple[Dimension, ...] = (
     Dimension.INDUSTRY,
     Dimension.INSURER,
     Dimension.YEAR,
+    Dimension.MONTH,
     Dimension.CATEGORY,
 )
 
@@ -442,6 +471,7 @@ def _group_key(g: StatsGroup) -> GroupKey:
         str(industry.key) if industry is not None else None,
         int(insurer.key) if insurer is not None else None,
         g.year,
+        g.month,
         g.category,
     )
 
@@ -449,7 +479,7 @@ def _group_key(g: StatsGroup) -> GroupKey:
 def _blank(found: ComplianceGroup, rules: StatsRules) -> StatsGroup:
     """A group only findings have (an insurer's own duty under a null region): every stats
     figure 0."""
-    region, industry, insurer, year, category = found.key
+    region, industry, insurer, year, month, category = found.key
     row = StatsRow(
         region_code=region,
         region_name=found.region_name,
@@ -461,6 +491,7 @@ def _blank(found: ComplianceGroup, rules: StatsRules) -> StatsGroup:
         year=year,
         category=category,
         measures=dict.fromkeys(MEASURES, 0),
+        month=month,
     )
     return replace(_group(row, rules), compliance=found.rules)
 

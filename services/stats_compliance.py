@@ -18,7 +18,8 @@ Dimensions
     the region hierarchy as the stats do); INSURER the finding's; YEAR the year in China of
     the finding's event instant (completion, filing, policy start, the year measured) — the
     instant the date filter reads, so a YEAR group is exactly what ``from``/``to`` over that
-    year would list, and every finding has one (a due day may be unknown); CATEGORY the
+    year would list, and every finding has one (a due day may be unknown); MONTH likewise
+    the month of that instant; CATEGORY the
     category of the service record a rule is about (R-6.3-followup, R-6.3-archive,
     R-6.1-scheme, and R-6.2-major-hazard through the hazard's service), null for every other
     rule. Findings without a unit (R-7.1-staff, R-8.1-evaluation, R-8.2-publication), or
@@ -45,8 +46,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.findings import FindingFilterInput, checked_query, rule_id
-from services.findings_scorecard import RuleScore
+from services.findings import FindingFilterInput, checked_query
+from services.findings_scorecard import RuleScore, states_by_rule_id
 from services.rulesets import Ruleset
 from services.stats_report import RuleCompliance
 from store.enums import RegionLevel, ServiceCategory
@@ -59,8 +60,8 @@ from store.repositories.stats.compliance import (
     ComplianceTally,
 )
 
-# (region, industry, insurer, year, category): None where not grouped by it or absent.
-GroupKey = tuple[str | None, str | None, int | None, int | None, ServiceCategory | None]
+# (region, industry, insurer, year, month, category): None where not grouped by it or absent.
+GroupKey = tuple[str | None, str | None, int | None, int | None, int | None, ServiceCategory | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class ComplianceGroup:
 
 
 def _key(t: ComplianceTally) -> GroupKey:
-    return (t.region_code, t.industry_code, t.insurer_id, t.year, t.category)
+    return (t.region_code, t.industry_code, t.insurer_id, t.year, t.month, t.category)
 
 
 def rule_compliance(rule: str, states: dict[FindingState, int]) -> RuleCompliance:
@@ -122,9 +123,8 @@ def _groups(
             industry_name=t.industry_name,
             insurer_name=t.insurer_name,
             rules=tuple(
-                rule_compliance(rule_id(rule, rules), by_rule[rule])
-                for rule in FindingRule
-                if rule in by_rule
+                rule_compliance(rule, states)
+                for rule, states in states_by_rule_id(by_rule, rules).items()
             ),
         )
     return groups

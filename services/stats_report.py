@@ -161,6 +161,7 @@ class StatsGroup:
     industry: NamedKey | None
     insurer: NamedKey | None
     year: int | None
+    month: int | None  # year * 100 + month (MONTH)
     category: ServiceCategory | None
     units_covered: int
     services: Services

@@ -65,6 +65,29 @@ def _covered_days() -> tuple[tuple[date, ...], tuple[bool, ...]]:
 
 
 @cache
+def _workdays_through() -> tuple[int, ...]:
+    """For each covered day, how many covered working days fall on or before it."""
+    counts: list[int] = []
+    count = 0
+    for works in _covered_days()[1]:
+        count += works
+        counts.append(count)
+    return tuple(counts)
+
+
+def working_days_between(start: date, end: date) -> int | None:
+    """Working days after ``start`` up to and including ``end`` (0 when the same day; below
+    0, as many as lie after ``end`` up to ``start``, when ``end`` comes first): a work
+    queue's "working days left" (issue 9). ``None`` when either day lies outside the
+    holiday calendar, never a weekday guess."""
+    span = coverage()
+    if not (span.first <= start <= span.last and span.first <= end <= span.last):
+        return None
+    counts = _workdays_through()
+    return counts[(end - span.first).days] - counts[(start - span.first).days]
+
+
+@cache
 def _due_offsets(working_days: int) -> tuple[int | None, ...]:
     """For each covered day, how many calendar days after it its ``working_days``-th working
     day falls; ``None`` when that day lies past the calendar."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -84,13 +85,49 @@ def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("the server closed this pooled connection")
 
 
+class BeginWithSetting(asyncpg.Connection):  # type: ignore[misc]
+    """asyncpg's connection, able to send a transaction-local setting in the same message as
+    the transaction's BEGIN: one round trip instead of two (bench/RESULTS.md).
+
+    The GraphQL request's statement timeout (resolvers/limits/timeout.py) is ``SET LOCAL``:
+    it needs the transaction, and sent as a statement of its own it cost a round trip on
+    every request. SQLAlchemy's asyncpg adapter begins the transaction lazily, by an
+    argument-less ``execute("BEGIN...;")`` just before the first statement; a pending
+    setting is appended to that text (the simple query protocol runs both, in order, in one
+    message). Pending only until the next BEGIN, and cleared by whoever set it when the
+    request ends, so no other user of the pooled connection inherits it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_begin: str | None = None
+
+    async def execute(
+        self,
+        query: str,
+        *args: Any,
+        timeout: float | None = None,  # noqa: ASYNC109 - asyncpg's own signature
+    ) -> str:
+        pending = self.with_begin
+        if pending is not None and not args and query.startswith("BEGIN"):
+            self.with_begin = None
+            query = f"{query} {pending};"
+        status: str = await super().execute(query, *args, timeout=timeout)
+        return status
+
+
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"connection_class": BeginWithSetting},
+    )
     event.listen(engine.sync_engine, "checkout", _alive)  # its pool, and any it recreates
     return engine
 

@@ -19,6 +19,7 @@ from schema.types.parties import (
     StaffTraining,
 )
 from schema.types.services import (
+    AgencyContract,
     AnnualEvaluation,
     Complaint,
     FeeLedgerEntry,
@@ -55,6 +56,13 @@ _ROOTS: tuple[tuple[str, str, type, type, str], ...] = (
     ("unit_confirmation", "unit_confirmations", UnitConfirmation, f.UnitConfirmationFilter, "确认"),
     ("complaint", "complaints", Complaint, f.ComplaintFilter, "投诉"),
     ("fee_ledger_entry", "fee_ledger_entries", FeeLedgerEntry, f.FeeLedgerEntryFilter, "费用台账"),
+    (
+        "agency_contract",
+        "agency_contracts",
+        AgencyContract,
+        f.AgencyContractFilter,
+        "机构合同",
+    ),
     (
         "annual_evaluation",
         "annual_evaluations",

@@ -19,6 +19,7 @@ TYPES: dict[str, Served] = {
     "InsuredUnit": Served("insured_unit"),
     "Agency": Served("agency"),
     "AgencyQualification": Served("agency_qualification"),
+    "AgencyStatusChange": Served("agency_status_change"),
     "StaffMember": Served("staff_member"),
     "StaffTraining": Served("staff_training"),
     "InsurancePolicy": Served("insurance_policy"),
@@ -31,6 +32,7 @@ TYPES: dict[str, Served] = {
     "UnitConfirmation": Served("unit_confirmation"),
     "Complaint": Served("complaint"),
     "FeeLedgerEntry": Served("fee_ledger_entry"),
+    "AgencyContract": Served("agency_contract"),
     "AnnualEvaluation": Served("annual_evaluation"),
     "ImprovementMeasure": Served("improvement_measure"),
 }

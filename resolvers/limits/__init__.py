@@ -16,6 +16,7 @@ from resolvers.limits.timeout import StatementTimeout
 
 __all__ = [
     "ExecutionWithoutSuggestions",
+    "KnownDocuments",
     "OperationGuard",
     "OperationLimits",
     "StatementTimeout",
@@ -23,10 +24,13 @@ __all__ = [
 ]
 
 
-def extensions(limits: OperationLimits) -> list[Callable[[], SchemaExtension]]:
+def extensions(
+    limits: OperationLimits, known: KnownDocuments | None = None
+) -> list[Callable[[], SchemaExtension]]:
     """Factories, as build_schema wants them: each request gets its own instances, which
-    share the schema's known documents."""
-    known = KnownDocuments()
+    share the schema's known documents (``known``: the server's, which its fast path reads,
+    resolvers/fast_path.py)."""
+    known = known if known is not None else KnownDocuments()
     return [
         lambda: OperationGuard(limits, known),
         lambda: StatementTimeout(limits.statement_timeout_ms),

@@ -5,6 +5,7 @@ into the Mutation type. Until authorization (issue 4) lands, the acting insurer,
 agency is the one the input names.
 """
 
+from resolvers.mutations.agency_contract import AgencyContractMutation
 from resolvers.mutations.annual_evaluation import AnnualEvaluationMutation
 from resolvers.mutations.complaint import ComplaintMutation
 from resolvers.mutations.fee_ledger_entry import FeeLedgerEntryMutation
@@ -25,6 +26,7 @@ PARTS: tuple[type, ...] = (
     UnitConfirmationMutation,
     ComplaintMutation,
     FeeLedgerEntryMutation,
+    AgencyContractMutation,  # R-7.4-archive: contracts of hired agencies
     AnnualEvaluationMutation,
     ImprovementMeasureMutation,
 )

@@ -20,6 +20,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.context import Info
+from resolvers.refusals import note_refusal
 from schema.errors import Conflict, FieldError, Forbidden, InputErrors, NotFound
 from schema.ids import global_id
 from schema.payloads.base import WriteSuccess
@@ -40,13 +41,16 @@ async def write_outcome(
     policy around it (services/write_access.py) and answered as a result type."""
     session = info.context.session
     guard = WriteGuard(info.context.access, resource, action)
+    refusal: InputErrors | NotFound | Conflict | Forbidden
     try:
         async with session.begin_nested():
             written = await guarded(session, guard, lambda: write(session), key=lambda s: s._pk)
     except ForbiddenError as error:
-        return Forbidden(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
+        refusal = Forbidden(
+            code=error.code, message_zh=error.message_zh, message_en=error.message_en
+        )
     except InputError as error:
-        return InputErrors(
+        refusal = InputErrors(
             code=error.code,
             message_zh=error.message_zh,
             message_en=error.message_en,
@@ -62,12 +66,19 @@ async def write_outcome(
             ],
         )
     except NotFoundError as error:
-        return NotFound(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
+        refusal = NotFound(
+            code=error.code, message_zh=error.message_zh, message_en=error.message_en
+        )
     except ConflictError as error:
-        return Conflict(code=error.code, message_zh=error.message_zh, message_en=error.message_en)
-    # The audit log: the row written, under its type ("ServiceRecord:42" → ServiceRecord).
-    info.context.audit.wrote(str(written.id).partition(":")[0], written._pk)
-    return written
+        refusal = Conflict(
+            code=error.code, message_zh=error.message_zh, message_en=error.message_en
+        )
+    else:
+        # The audit log: the row written, under its type ("ServiceRecord:42" → ServiceRecord).
+        info.context.audit.wrote(str(written.id).partition(":")[0], written._pk)
+        return written
+    note_refusal(refusal.code)  # anzexian_errors_total{code} (resolvers/refusals.py)
+    return refusal
 
 
 async def create_once(

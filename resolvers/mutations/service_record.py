@@ -99,6 +99,7 @@ async def complete_service_record(
             completed_at=input.completed_at,
             started_at=input.started_at,
             organised_at=input.organised_at,
+            content=input.content,
             process=input.process,
             hazards=_hazards(input.hazards),
         )
@@ -117,5 +118,8 @@ class ServiceRecordMutation:
     )
     complete_service_record: ServiceRecordResult = strawberry.mutation(
         resolver=complete_service_record,
-        description="完成计划中的服务 / complete a planned service (R-6.3-archive)",
+        description="完成计划中的服务：实际内容、过程、发现的隐患及告知时间；保险机构或被分派的"
+        "技术服务机构 / complete a planned service with its content, process and hazards found "
+        "(when the unit was told of a major one): by the insurer or the agency assigned to it "
+        "(R-6.3-archive, R-6.2-major-hazard)",
     )

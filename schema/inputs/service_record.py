@@ -72,6 +72,11 @@ class CompleteServiceRecordInput:
     organised_at: datetime.datetime | None = strawberry.field(
         default=None, description="记录整理完成时间 / when the record was organised (R-6.3-archive)"
     )
+    content: str | None = strawberry.field(
+        default=None,
+        description="实际服务内容（填写即替换计划内容；不得为空白）/ what the service covered, as "
+        "done: given, it replaces the planned content (blank is refused)",
+    )
     process: str | None = strawberry.field(default=None, description="服务过程 / how it went")
     hazards: list[HazardInput] = strawberry.field(
         default_factory=list, description="服务中发现的隐患 / hazards found during the service"

@@ -255,6 +255,18 @@ class FeeLedgerEntryFilter(_UnitScoped):
     occurred_to: date | None = None
 
 
+@strawberry.enum(description="机构合同排序 / agency contract sort keys")
+class AgencyContractSort(Enum):
+    ID = "id"
+    SIGNED_ON = "signed_on"
+
+
+@strawberry.input(description="机构合同筛选 / agency contract filter (R-7.4-archive)")
+class AgencyContractFilter(_UnitScoped):
+    agency: list[strawberry.ID] | None = None
+    policy: list[strawberry.ID] | None = None
+
+
 @strawberry.enum(description="年度评估排序 / evaluation sort keys")
 class AnnualEvaluationSort(Enum):
     ID = "id"
@@ -311,6 +323,7 @@ ORDERS: dict[str, type] = {
         "UnitConfirmation": UnitConfirmationSort,
         "Complaint": ComplaintSort,
         "FeeLedgerEntry": FeeLedgerEntrySort,
+        "AgencyContract": AgencyContractSort,
         "AnnualEvaluation": AnnualEvaluationSort,
         "ImprovementMeasure": ImprovementMeasureSort,
     }.items()

@@ -117,6 +117,15 @@ class AgencyQualification(Node):
     valid_until: date | None
 
 
+@strawberry.type(
+    description="机构状态变更（暂停、恢复）/ an agency's suspension or reinstatement (R-7.1-staff)"
+)
+class AgencyStatusChange(Node):
+    status: AgencyStatus = strawberry.field(description="变更后的状态 / the status from then on")
+    changed_at: datetime = strawberry.field(description="变更时间 / when it took effect")
+    reason: str | None = strawberry.field(description="原因 / why")
+
+
 @strawberry.type(description="安全生产技术服务机构 / technical service agency (3.5)")
 class Agency(Node):
     credit_code: str
@@ -127,6 +136,10 @@ class Agency(Node):
     status_reason: str | None
     region: Region
     qualifications: list[AgencyQualification]
+    status_history: list[AgencyStatusChange] = strawberry.field(
+        description="状态变更记录（暂停期间不得承接新服务，R-7.1-staff）/ every suspension and "
+        "reinstatement, by key (a suspended agency gets no new work)"
+    )
     staff: list[StaffMember] = strawberry.field(description="机构人员 / agency staff")
     service_records = connection_field(
         ServiceRecordRef, "ServiceRecord", ServiceRecordFilter, "承担的服务 / assigned services"

@@ -87,6 +87,32 @@ class ServiceScheme(Node):
     staff: list[StaffMember] = strawberry.field(description="服务人员 / staff")
 
 
+@strawberry.type(
+    description="聘用技术服务机构的合同 / an insurer's contract with a hired agency for a unit "
+    "(R-7.4-archive: part of the unit's archive, never changed)"
+)
+class AgencyContract(Node):
+    signed_on: date = strawberry.field(description="签订日期 / day signed")
+    valid_from: date = strawberry.field(description="有效期起（含）/ valid from, inclusive")
+    valid_to: date | None = strawberry.field(
+        description="有效期止（含），空为长期 / valid to, inclusive; null: open-ended"
+    )
+    scope_of_services: str = strawberry.field(description="服务范围 / scope of services")
+    document_ref: str = strawberry.field(
+        description="合同文本编号或存放位置 / reference of the signed document"
+    )
+    document_sha256: str | None = strawberry.field(
+        description="合同文本的 SHA-256 摘要 / SHA-256 of the signed document"
+    )
+    insurer: Insurer
+    agency: Agency
+    unit: InsuredUnit
+    policy: InsurancePolicy | None = strawberry.field(
+        description="所涉保险合同，空为该单位全部保单 / the policy covered; null: every policy "
+        "of the unit with the insurer"
+    )
+
+
 @strawberry.type(description="隐患 / hazard found by a service")
 class Hazard(Node):
     description: str

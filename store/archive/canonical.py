@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Numeric, RowMapping, Table
@@ -40,10 +40,7 @@ def value(raw: Any, scale: int | None = None) -> Any:
     if raw is None or kind is int or kind is bool:
         return raw
     if isinstance(raw, datetime):
-        if raw.tzinfo is None:
-            raw = raw.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-        stamp = raw.astimezone(UTC).replace(tzinfo=None)
-        return stamp.isoformat(timespec="microseconds") + "Z"
+        return _instant(raw)
     if isinstance(raw, enum.Enum):
         return value(raw.value)
     if isinstance(raw, str):
@@ -75,11 +72,24 @@ def _columns(table: Table) -> tuple[tuple[str, int | None], ...]:
 
 def row_object(table: Table, row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
     """Every column of ``row`` (a mapping read from ``table``) in canonical form."""
-    return {name: value(row[name], scale) for name, scale in _columns(table)}
+    out: dict[str, Any] = {}
+    for name, scale in _columns(table):
+        raw = row[name]
+        kind = type(raw)
+        # What is its own canonical form, without a call: a bulk append makes thousands.
+        if raw is None or kind is int or kind is bool or (kind is str and raw.isascii()):
+            out[name] = raw  # ASCII text is always NFC
+        else:
+            out[name] = value(raw, scale)
+    return out
+
+
+# One encoder for every call: ``json.dumps`` with options builds a new one each time.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(obj)
 
 
 def content(table: Table, row: Mapping[str, Any] | RowMapping) -> str:
@@ -102,11 +112,32 @@ def entry_hash(
     # The envelope's canonical JSON, written out: its keys in sorted order, the content
     # embedded as stored (already canonical: a content re-spaced by hand no longer matches).
     envelope = (
-        f'{{"content":{content_text},"kind":{dumps(kind)},'
-        f'"recorded_at":{dumps(value(recorded_at))},"seq":{seq},"source_id":{source_id},'
-        f'"source_table":{dumps(source_table)},"source_version":{source_version},'
+        f'{{"content":{content_text},"kind":{_quoted(kind)},'
+        f'"recorded_at":{_stamp(recorded_at)},"seq":{seq},"source_id":{source_id},'
+        f'"source_table":{_quoted(source_table)},"source_version":{source_version},'
         f'"unit_id":{unit_id}}}'
     )
     digest = hashlib.sha256(prev_hash.encode("ascii"))
     digest.update(envelope.encode("utf-8"))
     return digest.hexdigest()
+
+
+# An append hashes a thousand entries with one time stamp and a handful of kinds and
+# tables: their JSON is made once, not per entry (``verify`` meets each stamp a few times).
+@lru_cache(maxsize=64)
+def _quoted(text: str) -> str:
+    return dumps(text)
+
+
+@lru_cache(maxsize=256)
+def _stamp(at: datetime) -> str:
+    return dumps(value(at))
+
+
+@lru_cache(maxsize=1024)
+def _instant(raw: datetime) -> str:
+    # Cached: the rows of one upload share their created_at and often their other times.
+    if raw.tzinfo is None:
+        raw = raw.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    stamp = raw.astimezone(UTC).replace(tzinfo=None)
+    return stamp.isoformat(timespec="microseconds") + "Z"

@@ -46,6 +46,8 @@ SOURCES: dict[str, Source] = {
         Source("unit_confirmation", MATERIAL, ("service_record", "service_record_id")),
         Source("fee_ledger_entry", LEDGER),
         Source("complaint", COMPLAINTS),
+        # R-7.4-archive: the contracts of hired agencies (migration 0010), never changed.
+        Source("agency_contract", AGENCY),
     )
 }
 

@@ -50,6 +50,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *_CREATED,
     ),
     "agency_qualification": ("id", "agency_id", "name", "certificate_no", "valid_until"),
+    # R-7.1-staff: the agencies' suspensions and reinstatements (gen_parties.py).
+    "agency_status_change": ("id", "agency_id", "status", "changed_at", "reason", *_CREATED),
+    # R-7.4-archive: contracts with hired agencies (gen_contracts.py).
+    "agency_contract": (
+        "id",
+        "insurer_id",
+        "agency_id",
+        "unit_id",
+        "policy_id",
+        "signed_on",
+        "valid_from",
+        "valid_to",
+        "scope_of_services",
+        "document_ref",
+        "document_sha256",
+        *_CREATED,
+    ),
     "staff_member": (
         "id",
         "kind",
@@ -274,4 +291,5 @@ UNIT_TABLES = (
     "unit_confirmation",
     "complaint",
     "fee_ledger_entry",
+    "agency_contract",
 )

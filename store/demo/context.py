@@ -90,6 +90,8 @@ class World:
     insurers: list[InsurerInfo] = field(default_factory=list)
     agencies: list[AgencyInfo] = field(default_factory=list)
     agencies_by_province: dict[str, list[AgencyInfo]] = field(default_factory=dict)
+    # agency_status_change rows (R-7.1-staff), written after the principals they may name.
+    agency_history: list[Row] = field(default_factory=list)
     # Tallies in ints (counts, fen) for speed; see the index names above.
     tallies: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     # Improvement measures found along the way (follow-ups, complaints); written at the end,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from store.demo import identity, names, reference, texts
+from store.demo.clock import Calendar
 from store.demo.context import AgencyInfo, Chunk, InsurerInfo, Row, World, chunk
 from store.enums import AgencyKind, AgencyStatus, StaffKind
 
@@ -118,6 +119,7 @@ def agency_chunks(world: World) -> Iterator[Chunk]:
     agencies: list[Row] = []
     qualifications: list[Row] = []
     suspend_from = cal.day(date(2025, 7, 1))
+    history = world.agency_history  # agency_status_change (R-7.1-staff)
     for i in range(spec.agencies):
         kind = _KIND_CYCLE[i % len(_KIND_CYCLE)]
         # One per province first, so that every province has local agencies.
@@ -131,17 +133,33 @@ def agency_chunks(world: World) -> Iterator[Chunk]:
         suspended = i > 0 and (i % 12 == 7 or rng.random() < 0.04)
         day = suspend_from + rng.randrange(180) if suspended else None
         info = AgencyInfo(world.ids.next("agency"), name, kind.value, province, day)
+        credit = world.codes.next(authority, leaf.code)
+        reason = rng.choice(texts.SUSPENSION_REASONS) if suspended else None
+        registered = cal.stamp(cal.day(_REGISTERED_FROM) + rng.randrange(150), 2)
+        # R-7.1-staff: every twelfth (another) was suspended in spring 2024 and reinstated two
+        # months later; the generator did not avoid it meanwhile, so the history shows work
+        # given during a suspension. No random draw: the rest of the data set stays as it was.
+        changes: list[tuple[AgencyStatus, datetime, str | None]] = (
+            _past_suspension(i, cal) if i % 12 == 3 else []
+        )
+        if day is not None:
+            changes.append((AgencyStatus.SUSPENDED, cal.stamp(day, 3), reason))
+        for status, at, why in changes:
+            history.append(
+                (world.ids.next("agency_status_change"), info.id, status.value, at, why, at)
+            )
+        last = changes[-1] if changes else (AgencyStatus.ACTIVE, None, None)
         agencies.append(
             (
                 info.id,
-                world.codes.next(authority, leaf.code),
+                credit,
                 name,
                 kind.value,
                 leaf.code,
-                (AgencyStatus.SUSPENDED if suspended else AgencyStatus.ACTIVE).value,
-                cal.stamp(day, 3) if day is not None else None,
-                rng.choice(texts.SUSPENSION_REASONS) if suspended else None,
-                cal.stamp(cal.day(_REGISTERED_FROM) + rng.randrange(150), 2),
+                last[0].value,
+                last[1],
+                last[2],
+                registered,
             )
         )
         for title, number in _QUALIFICATIONS[kind]:
@@ -159,6 +177,16 @@ def agency_chunks(world: World) -> Iterator[Chunk]:
         world.agencies_by_province.setdefault(province, []).append(info)
     yield chunk("agency", agencies)
     yield chunk("agency_qualification", qualifications)
+
+
+def _past_suspension(i: int, cal: Calendar) -> list[tuple[AgencyStatus, datetime, str | None]]:
+    """A suspension in spring 2024, lifted 60 days later (R-7.1-staff's dynamic adjustment)."""
+    began = cal.day(date(2024, 3, 1)) + i % 20
+    reason = texts.SUSPENSION_REASONS[i % len(texts.SUSPENSION_REASONS)]
+    return [
+        (AgencyStatus.SUSPENDED, cal.stamp(began, 3), reason),
+        (AgencyStatus.ACTIVE, cal.stamp(began + 60, 3), "整改完成，恢复承接服务"),
+    ]
 
 
 def _person(

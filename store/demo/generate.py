@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator
 
 from store.demo.clock import calendar
 from store.demo.columns import UNIT_TABLES
-from store.demo.context import Batch, Chunk, Ids, World
+from store.demo.context import Batch, Chunk, Ids, World, chunk
 from store.demo.gen_access import access_chunks
 from store.demo.gen_complaints import complaints
+from store.demo.gen_contracts import contracts
 from store.demo.gen_ledger import ledger
 from store.demo.gen_oversight import evaluation_chunks
 from store.demo.gen_parties import agency_chunks, insurer_chunks, staff_chunks
@@ -39,6 +40,7 @@ def generate(scale: ScaleName | ScaleSpec, seed: int) -> Iterator[Chunk]:
     yield from _unit_batches(world)
     yield from evaluation_chunks(world)
     yield from access_chunks(world)
+    yield chunk("agency_status_change", world.agency_history)
 
 
 def _unit_batches(world: World) -> Iterator[Chunk]:
@@ -53,6 +55,7 @@ def _unit_batches(world: World) -> Iterator[Chunk]:
                 delivered = services.records(batch, unit, policy)
                 ledger(world, batch, unit, policy, delivered)
             complaints(world, batch, unit)
+        contracts(world, batch)
         yield from batch.chunks()
 
 

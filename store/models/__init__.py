@@ -5,7 +5,9 @@ from typing import Any
 from store.archive.hook import install as _install_archive_chain
 from store.base import Base
 from store.models.agency import Agency
+from store.models.agency_contract import AgencyContract
 from store.models.agency_qualification import AgencyQualification
+from store.models.agency_status_change import AgencyStatusChange
 from store.models.annual_evaluation import AnnualEvaluation
 from store.models.api_key import ApiKey
 from store.models.archive_entry import ArchiveEntry
@@ -51,7 +53,9 @@ _install_archive_chain()
 
 __all__ = [
     "Agency",
+    "AgencyContract",
     "AgencyQualification",
+    "AgencyStatusChange",
     "AnnualEvaluation",
     "ApiKey",
     "ArchiveEntry",

@@ -1,8 +1,9 @@
 """The head of one unit's archive chain: its last ``seq`` and ``hash``.
 
-Appending locks this row (PostgreSQL ``SELECT … FOR UPDATE``; SQLite serialises writers),
-so two concurrent writers to one unit's chain take turns instead of forking it; the unique
-``(unit_id, seq)`` of ``archive_entry`` is the second guard. A derived row, not evidence:
+Appending locks this row (PostgreSQL: ``INSERT … ON CONFLICT DO UPDATE``, which locks it as
+``SELECT … FOR UPDATE`` would; SQLite serialises writers), so two concurrent writers to one
+unit's chain take turns instead of forking it; the unique ``(unit_id, seq)`` of
+``archive_entry`` is the second guard. A derived row, not evidence:
 ``anzexian verify`` recomputes the chain and trusts only a signed checkpoint.
 """
 

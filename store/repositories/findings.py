@@ -3,19 +3,22 @@ select per rule (``findings_*.py``), each reading its subject under the caller's
 the subject's table, so a finding about a row the caller cannot read does not exist for them;
 a rule whose tables the caller may not read at all gives that caller no findings.
 
-Rows come in keyset order (event instant, rule, subject id): no OFFSET, page n costs page 1.
+Rows come in keyset order (event instant, rule, subject id; or, for a work queue, the due
+instant with NULLs last, rule, subject id): no OFFSET, page n costs page 1.
 The working-day deadlines join the statistics' due calendar (``stats/calendar.py``); the
 others compare instants worked out from days (China keeps UTC+8 all year).
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     Select,
     Subquery,
@@ -31,13 +34,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import UTCDateTime
 from store.repositories.base import EVERYTHING, RowScope
+from store.repositories.findings_agencies import agency_scheme_rule, agency_work_rule
 from store.repositories.findings_archive import archive_rule
 from store.repositories.findings_contracts import annual_rule, contract_rule, ledger_rule
 from store.repositories.findings_deadlines import complaint_rule, service_rule
 from store.repositories.findings_records import major_hazard_rule, scheme_rule
 from store.repositories.findings_spec import (
     RULE_ORDER,
+    DueKey,
     FindingKey,
+    FindingOrder,
     FindingPage,
     FindingQuery,
     FindingRow,
@@ -58,7 +64,9 @@ from store.repositories.stats.deadlines import TODAY, day_start
 __all__ = [
     "RULE_ORDER",
     "SOON",
+    "DueKey",
     "FindingKey",
+    "FindingOrder",
     "FindingPage",
     "FindingQuery",
     "FindingRepository",
@@ -115,7 +123,14 @@ RULES: dict[FindingRule, tuple[tuple[str, ...], Build]] = {
         lambda q, s, _: ledger_rule(q, s),
     ),
     FindingRule.UNIT_ARCHIVE: (
-        ("insurance_policy", "service_scheme", "service_record", "fee_ledger_entry", "complaint"),
+        (
+            "insurance_policy",
+            "service_scheme",
+            "service_record",
+            "fee_ledger_entry",
+            "complaint",
+            "agency_contract",
+        ),
         lambda q, s, _: archive_rule(q, s),
     ),
     FindingRule.EVALUATION: (
@@ -126,6 +141,8 @@ RULES: dict[FindingRule, tuple[tuple[str, ...], Build]] = {
         ("insurer", "insurance_policy", "annual_evaluation"),
         lambda q, s, src: publication_rule(q, s, src.years),
     ),
+    FindingRule.AGENCY_WORK: (("service_record",), lambda q, s, _: agency_work_rule(q, s)),
+    FindingRule.AGENCY_SCHEME: (("service_scheme",), lambda q, s, _: agency_scheme_rule(q, s)),
 }
 
 
@@ -162,6 +179,38 @@ def finding_rows(query: FindingQuery, scope: RowScope, dialect: str) -> Subquery
     return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("finding_rows")
 
 
+def _sort_column(r: Any, query: FindingQuery) -> Any:
+    return r.due_ends if query.order is FindingOrder.DUE else r.event_at
+
+
+def _order_by(r: Any, query: FindingQuery) -> list[Any]:
+    """The keyset order: the sort instant (NULLs last, both directions, as the graph's
+    connections do), then rule, then subject, all in the query's direction."""
+    first = _sort_column(r, query)
+    if query.descending:
+        return [first.desc().nulls_last(), r.rule.desc(), r.subject_id.desc()]
+    return [first.asc().nulls_last(), r.rule, r.subject_id]
+
+
+def _after_key(r: Any, query: FindingQuery) -> ColumnElement[bool] | None:
+    """Rows strictly after the cursor's key in the query's order."""
+    after = query.after
+    if after is None:
+        return None
+    at_value = after.due_ends if isinstance(after, DueKey) else after.event_at
+    beyond = operator.lt if query.descending else operator.gt
+    rank = bindparam("after_rule", after.rule.rank, type_=Integer())
+    key = bindparam("after_id", after.subject_id, type_=Integer())
+    ties = or_(beyond(r.rule, rank), and_(r.rule == rank, beyond(r.subject_id, key)))
+    column = _sort_column(r, query)
+    if at_value is None:  # inside the trailing block of findings with no due instant
+        return and_(column.is_(None), ties)
+    at = bindparam("after_at", at_value, type_=UTCDateTime())
+    later = or_(beyond(column, at), and_(column == at, ties))
+    # Only a due instant may be NULL; the start order keeps its index-friendly condition.
+    return or_(later, column.is_(None)) if query.order is FindingOrder.DUE else later
+
+
 def _page_of(part: Select[Any], query: FindingQuery, index: int) -> Select[Any]:
     """One rule's page: its rows after the cursor, in the state filter, the first
     ``limit + 1`` in keyset order. Each rule sorts only its own rows and the database
@@ -172,19 +221,10 @@ def _page_of(part: Select[Any], query: FindingQuery, index: int) -> Select[Any]:
     stmt = select(*r)
     if query.states:
         stmt = stmt.where(r.state.in_([s.value for s in query.states]))
-    after = query.after
+    after = _after_key(r, query)
     if after is not None:
-        at = bindparam("after_at", after.event_at, type_=UTCDateTime())
-        rank = bindparam("after_rule", after.rule.rank, type_=Integer())
-        key = bindparam("after_id", after.subject_id, type_=Integer())
-        stmt = stmt.where(
-            or_(
-                r.event_at > at,
-                and_(r.event_at == at, r.rule > rank),
-                and_(r.event_at == at, r.rule == rank, r.subject_id > key),
-            )
-        )
-    page = stmt.order_by(r.event_at, r.rule, r.subject_id).limit(query.limit + 1)
+        stmt = stmt.where(after)
+    page = stmt.order_by(*_order_by(r, query)).limit(query.limit + 1)
     # A member of a UNION may carry no ORDER BY / LIMIT of its own in SQLite: wrapped.
     return select(*page.subquery(f"page_{index}").c)
 
@@ -193,7 +233,7 @@ def findings_statement(query: FindingQuery, scope: RowScope, dialect: str) -> Se
     parts = [_page_of(p, query, i) for i, p in enumerate(_parts(query, scope, dialect))]
     rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("finding_rows")
     r = rows.c
-    return select(*r).order_by(r.event_at, r.rule, r.subject_id).limit(query.limit + 1)
+    return select(*r).order_by(*_order_by(r, query)).limit(query.limit + 1)
 
 
 def _codes(text: str | None) -> tuple[str, ...]:

@@ -3,10 +3,13 @@ ruleset lists ([retention] documents), checked per policy from the tables that h
 policies whose period ended within the retention period ([retention] years).
 
 The source tables, not the tamper-evident archive chain, answer what exists: a document is
-missing when its rows are. The data model holds no contracts with hired experts or agencies,
-so where a policy's services or scheme involved an agency that document is unverifiable
-(state UNKNOWN when nothing else is missing); a document code this module does not know is
-unverifiable too, never silently met. Missing documents are due when the policy year ends.
+missing when its rows are. The contracts of hired agencies (``agency_contract``, migration
+0010) are missing when a service of the policy was given to an agency (``agency_id``) that no
+contract of the insurer with that agency covers: for the unit (or that policy), valid on the
+day the service was planned; a policy no agency served needs none (met). Contracts with
+individually hired experts are not in the data model: the ruleset's single code covers the
+agencies'. A document code this module does not know is unverifiable, never silently met
+(state UNKNOWN when nothing is missing). Missing documents are due when the policy year ends.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy import Date as SqlDate
 from sqlalchemy.orm import aliased
 
 from store.enums import EvaluationStatus
+from store.models.agency_contract import AgencyContract
 from store.models.annual_evaluation import AnnualEvaluation
 from store.models.complaint import Complaint
 from store.models.fee_ledger_entry import FeeLedgerEntry
@@ -53,11 +57,9 @@ from store.repositories.stats.sql import number, year_of
 
 RETAINED_FROM = "findings_retained_from"  # policies ending after this day are still kept
 EMPTY = "''"
-# Why a document cannot be checked, by code (shown with the finding's evidence).
-UNVERIFIABLE_REASONS = {
-    "agency_contracts_and_records": "数据模型未保存与技术服务机构、专业技术人员的合同 / the data "
-    "model holds no contracts with hired agencies or experts",
-}
+# Why a document cannot be checked, by code (shown with the finding's evidence); every code
+# of the shipped ruleset is checked now (agency contracts since migration 0010).
+UNVERIFIABLE_REASONS: dict[str, str] = {}
 UNKNOWN_DOCUMENT = (
     "规则集列出的文档类型平台未知 / a document type the ruleset lists that the platform does "
     "not know"
@@ -70,8 +72,9 @@ class Facts:
     per policy, PostgreSQL ran the country regulator's 31 jurisdictions again for each of a
     quarter of a million policies (minutes instead of seconds)."""
 
-    schemes: Any  # policy_id, agency (1: a scheme names an agency)
-    services: Any  # policy_id, unorganised (1: one is not organised), agency (1: one hired)
+    schemes: Any  # policy_id
+    services: Any  # policy_id, unorganised (1: one is not organised)
+    uncovered: Any  # policy_id (of a service given to an agency no contract covers)
     ledger: Any  # policy_id
     complaints: Any  # policy_id (of the unanswered ones)
     reports: Any  # insurer_id, year (submitted or published)
@@ -81,10 +84,7 @@ def _facts(scope: RowScope) -> Facts:
     sc, s, e, c, r = ServiceScheme, ServiceRecord, FeeLedgerEntry, Complaint, AnnualEvaluation
     one, zero = number(1), number(0)
     schemes = (
-        select(
-            sc.policy_id.label("policy_id"),
-            func.max(case((sc.agency_id.is_not(None), one), else_=zero)).label("agency"),
-        )
+        select(sc.policy_id.label("policy_id"))
         .where(scope.where(sc))
         .group_by(sc.policy_id)
         .subquery("archived_schemes")
@@ -95,11 +95,34 @@ def _facts(scope: RowScope) -> Facts:
         select(
             s.policy_id.label("policy_id"),
             func.max(case((unorganised, one), else_=zero)).label("unorganised"),
-            func.max(case((s.agency_id.is_not(None), one), else_=zero)).label("agency"),
         )
         .where(scope.where(s))
         .group_by(s.policy_id)
         .subquery("archived_services")
+    )
+    # Contracts and records of hired agencies: a service given to an agency that no contract
+    # of the insurer with it covers (the unit, or the service's policy; valid on the day the
+    # service was planned).
+    k = AgencyContract
+    covered = (
+        select(k.id)
+        .where(
+            k.agency_id == s.agency_id,
+            k.insurer_id == s.insurer_id,
+            k.unit_id == s.unit_id,
+            or_(k.policy_id.is_(None), k.policy_id == s.policy_id),
+            k.valid_from <= s.planned_on,
+            or_(k.valid_to.is_(None), k.valid_to >= s.planned_on),
+            scope.where(k),
+        )
+        .correlate(s)
+        .exists()
+    )
+    uncovered = (
+        select(s.policy_id.label("policy_id"))
+        .where(scope.where(s), s.agency_id.is_not(None), ~covered)
+        .group_by(s.policy_id)
+        .subquery("uncovered_agencies")
     )
     ledger = (
         select(e.policy_id.label("policy_id"))
@@ -132,7 +155,7 @@ def _facts(scope: RowScope) -> Facts:
         .group_by(r.insurer_id, r.year)
         .subquery("archived_reports")
     )
-    return Facts(schemes, services, ledger, complaints, reports)
+    return Facts(schemes, services, uncovered, ledger, complaints, reports)
 
 
 def _missing(code: str, p: Any, f: Facts, due_year: Any) -> Any:
@@ -142,6 +165,8 @@ def _missing(code: str, p: Any, f: Facts, due_year: Any) -> Any:
         return f.schemes.c.policy_id.is_(None)
     if code == "service_material":
         return f.services.c.unorganised == number(1)
+    if code == "agency_contracts_and_records":
+        return f.uncovered.c.policy_id.is_not(None)
     if code == "fee_ledger":
         return f.ledger.c.policy_id.is_(None)
     if code == "complaints":
@@ -158,6 +183,7 @@ MISSING = frozenset(
         "insurance_contract",
         "service_scheme",
         "service_material",
+        "agency_contracts_and_records",
         "fee_ledger",
         "complaints",
         "evaluation_reports",
@@ -190,9 +216,6 @@ def archive_rule(query: FindingQuery, scope: RowScope) -> Select[Any]:
             condition = _missing(code, p, f, due_year)
             if condition is not None:
                 missing = missing + flag_text(code, condition)
-        elif code == "agency_contracts_and_records":
-            hired = or_(f.services.c.agency == number(1), f.schemes.c.agency == number(1))
-            unverifiable = unverifiable + flag_text(code, hired)
         else:
             unverifiable = unverifiable + literal_column(f"'{code},'", Text())
     due = begins(p.period_end)
@@ -222,6 +245,7 @@ def archive_rule(query: FindingQuery, scope: RowScope) -> Select[Any]:
         .select_from(p)
         .outerjoin(f.schemes, f.schemes.c.policy_id == p.id)
         .outerjoin(f.services, f.services.c.policy_id == p.id)
+        .outerjoin(f.uncovered, f.uncovered.c.policy_id == p.id)
         .outerjoin(f.ledger, f.ledger.c.policy_id == p.id)
         .outerjoin(f.complaints, f.complaints.c.policy_id == p.id)
         .outerjoin(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from store.enums import LedgerEntryKind
@@ -24,8 +24,8 @@ from store.models.insured_unit import InsuredUnit
 from store.models.policy_service_item import PolicyServiceItem
 from store.models.service_record import ServiceRecord
 from store.repositories.base import RowScope
-from store.repositories.findings_spec import FindingQuery, FindingRule, FindingState
-from store.repositories.findings_sql import begins, label, narrowed, reached_state, row
+from store.repositories.findings_spec import FindingQuery, FindingRule
+from store.repositories.findings_sql import begins, narrowed, reached_state, row
 from store.repositories.stats.sql import fen, number
 
 
@@ -154,9 +154,10 @@ def ledger_rule(query: FindingQuery, scope: RowScope) -> Select[Any]:
     unbacked = func.coalesce(totals.c.unbacked, number(0))
     agreed = fen(p.premium * p.prevention_fee_ratio)
     due = begins(p.period_end)
+    # Spending with no service behind it is never met, whatever the totals; like a shortfall
+    # it stays open (due soon, pending) until the policy year ends: a service may yet be named.
     state = case(
-        # Spending with no service behind it is a finding at once, whatever the totals.
-        (unbacked > number(0), label(FindingState.OVERDUE)),
+        (unbacked > number(0), reached_state(false(), due)),
         else_=reached_state(spent >= agreed, due),
     )
     return (

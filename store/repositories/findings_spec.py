@@ -27,6 +27,8 @@ class FindingRule(enum.StrEnum):
     UNIT_ARCHIVE = "unit_archive"  # R-7.4-archive
     EVALUATION = "evaluation"  # R-8.1-evaluation
     PUBLICATION = "publication"  # R-8.2-publication
+    AGENCY_WORK = "agency_work"  # R-7.1-staff: no service for a suspended agency
+    AGENCY_SCHEME = "agency_scheme"  # R-7.1-staff: no scheme naming a suspended agency
 
     @property
     def rank(self) -> int:
@@ -52,11 +54,27 @@ class FindingState(enum.StrEnum):
     UNKNOWN = "UNKNOWN"  # the holiday calendar or the data model cannot tell
 
 
+class FindingOrder(enum.StrEnum):
+    """What a page of findings is sorted by first; ties by rule, then subject (issue 9)."""
+
+    STARTED = "started"  # the instant the clock started (the default)
+    DUE = "due"  # the instant the due day ends; findings with none come last
+
+
 @dataclass(frozen=True, slots=True)
 class FindingKey:
-    """A finding's place in the keyset order (what a cursor holds)."""
+    """A finding's place in the keyset order by start (what a cursor holds)."""
 
     event_at: datetime
+    rule: FindingRule
+    subject_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DueKey:
+    """A finding's place in the keyset order by due instant; ``None`` sorts last."""
+
+    due_ends: datetime | None
     rule: FindingRule
     subject_id: int
 
@@ -86,7 +104,9 @@ class FindingQuery:
     today: date  # a day in China: separates overdue from due soon and pending
     soon_day: date  # not done and due before this day begins: due soon
     limit: int
-    after: FindingKey | None = None
+    after: FindingKey | DueKey | None = None  # a ``DueKey`` exactly when ordered by DUE
+    order: FindingOrder = FindingOrder.STARTED
+    descending: bool = False  # the sort key and the ties; NULL due instants stay last
     region_code: str | None = None  # the units of this jurisdiction
     insurer_ids: tuple[int, ...] = ()
     states: tuple[FindingState, ...] = ()
@@ -124,6 +144,12 @@ class FindingRow:
     @property
     def key(self) -> FindingKey:
         return FindingKey(self.event_at, self.rule, self.subject_id)
+
+    def key_in(self, order: FindingOrder) -> FindingKey | DueKey:
+        """Its place in ``order`` (what its cursor holds)."""
+        if order is FindingOrder.DUE:
+            return DueKey(self.due_ends, self.rule, self.subject_id)
+        return self.key
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, select
 
@@ -11,12 +11,17 @@ from store.models.region_ancestor import RegionAncestor
 from store.repositories.base import Repository
 
 
-def regions_within(code: str) -> Select[str]:
+def regions_within(code: str | Sequence[str]) -> Select[str]:
     """Codes of ``code`` and every region below it: one closure lookup, never digit prefixes
-    (419001 lies under 410000). Never correlated, so any statement may embed it."""
+    (419001 lies under 410000). Never correlated, so any statement may embed it. Several
+    codes (a regulator's folded jurisdictions, policies/jurisdictions.py) are one lookup of
+    all of them; a single one keeps the equality a province's statements always had."""
+    # One value may also be a bound parameter (a compiled read's filter, graph/parameters.py).
+    codes = tuple(code) if isinstance(code, list | tuple) else (code,)
+    ancestor = RegionAncestor.ancestor_code
     return (
         select(RegionAncestor.region_code)
-        .where(RegionAncestor.ancestor_code == code)
+        .where(ancestor == codes[0] if len(codes) == 1 else ancestor.in_(codes))
         .correlate(None)
     )
 

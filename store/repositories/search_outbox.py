@@ -1,5 +1,6 @@
-"""The search outbox's queries: enqueue (ORM flushes and Core bulk inserts alike), claim and
-settle a batch, park dead letters, replay after a reindex, purge, and the indexer's lease."""
+"""The search outbox's queries: enqueue (ORM flushes here; Core bulk inserts write the same
+``outbox_rows`` with store/repositories/bulk.py's multi-row insert), claim and settle a
+batch, park dead letters, replay after a reindex, purge, and the indexer's lease."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.base import utcnow
 from store.models.search_dead_letter import SearchDeadLetter
@@ -54,12 +55,6 @@ def enqueue_sync(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Inside an ORM flush (store/outbox.py): the flush's own connection and transaction."""
     if rows:
         connection.execute(insert(SearchOutbox), rows)
-
-
-async def enqueue(connection: AsyncConnection, rows: list[dict[str, Any]]) -> None:
-    """For Core inserts (store/repositories/bulk.py): the same transaction as the rows."""
-    if rows:
-        await connection.execute(insert(SearchOutbox), rows)
 
 
 class SearchOutboxRepository:

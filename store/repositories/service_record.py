@@ -13,7 +13,7 @@ from store.models.hazard import Hazard
 from store.models.service_record import ServiceRecord
 from store.models.service_record_staff import ServiceRecordStaff
 from store.repositories.base import Repository
-from store.repositories.bulk import Row, archive_inserted, insert_returning_ids, insert_rows
+from store.repositories.bulk import Row, archive_returned, insert_returning_rows, insert_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +98,13 @@ class ServiceRecordRepository(Repository[ServiceRecord]):
     ) -> list[int]:
         """Bulk-insert records with their hazards and staff (``hazards[i]`` and
         ``staff_ids[i]`` belong to ``records[i]``); returns the new ids in that order."""
-        ids = await insert_returning_ids(self.session, ServiceRecord, records, archive=False)
-        hazard_ids = await insert_returning_ids(
+        new = await insert_returning_rows(self.session, ServiceRecord, records)
+        ids = [int(r["id"]) for r in new]
+        new_hazards = await insert_returning_rows(
             self.session,
             Hazard,
             [{**h, "service_record_id": i} for i, hs in zip(ids, hazards, strict=True) for h in hs],
             outbox=False,  # the new records' outbox rows cover their hazards
-            archive=False,
-        )
-        # Records and hazards archived together: one pass over the units' chains (R-7.4-archive).
-        await archive_inserted(
-            await self.session.connection(), {"service_record": ids, "hazard": hazard_ids}
         )
         await insert_rows(
             self.session,
@@ -118,6 +114,11 @@ class ServiceRecordRepository(Repository[ServiceRecord]):
                 for i, ss in zip(ids, staff_ids, strict=True)
                 for s in ss
             ],
+        )
+        # Records and hazards archived together, last: one pass over the units' chains, and
+        # their heads locked for the shortest time before the commit (R-7.4-archive).
+        await archive_returned(
+            await self.session.connection(), {"service_record": new, "hazard": new_hazards}
         )
         return ids
 

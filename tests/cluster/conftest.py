@@ -1,6 +1,7 @@
 """The three-node OpenSearch cluster of the scale-out tests (deploy/opensearch-cluster.sh):
 started here when it does not run (about 30 s), left running for the next test; `make
-test-cluster` stops it afterwards. PostgreSQL is required as everywhere in CI."""
+test-cluster` stops it afterwards. PostgreSQL is required as everywhere in CI; so is nginx
+for the reverse-proxy test (tests/cluster/proxy.py, deploy/nginx.sh)."""
 
 from __future__ import annotations
 

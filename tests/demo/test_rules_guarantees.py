@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
 
 from store.demo.clock import REFERENCE_DATE
 from store.demo.gen_oversight import EVALUATION_YEARS
-from store.enums import LedgerEntryKind, StaffKind
+from store.enums import AgencyStatus, LedgerEntryKind, StaffKind
 from store.models import (
-    Agency,
+    AgencyStatusChange,
     AnnualEvaluation,
     FeeLedgerEntry,
     ImprovementMeasure,
@@ -50,16 +51,29 @@ async def test_r_7_1_management_staff_trained_every_year(seeded: AsyncConnection
 
 
 async def test_r_7_1_suspended_agencies_get_no_new_work(seeded: AsyncConnection) -> None:
-    statement = (
-        select(
-            and_(
-                Agency.status_changed_at.is_not(None),
-                ServiceScheme.agreed_at >= Agency.status_changed_at,
-            )
+    """Schemes agreed while their agency was suspended, by its status history (some lifted)."""
+    c, later = AgencyStatusChange, aliased(AgencyStatusChange)
+    lifted = (
+        select(later.id)
+        .where(
+            later.agency_id == c.agency_id,
+            later.status == AgencyStatus.ACTIVE,
+            later.changed_at > c.changed_at,
+            later.changed_at <= ServiceScheme.agreed_at,
         )
-        .select_from(ServiceScheme)
-        .join(Agency, Agency.id == ServiceScheme.agency_id)
+        .exists()
     )
+    during = (
+        select(c.id)
+        .where(
+            c.agency_id == ServiceScheme.agency_id,
+            c.status == AgencyStatus.SUSPENDED,
+            c.changed_at <= ServiceScheme.agreed_at,
+            ~lifted,
+        )
+        .exists()
+    )
+    statement = select(during).where(ServiceScheme.agency_id.is_not(None))
     cases = Counter(
         "after suspension" if bool(a) else "fine" for (a,) in await rows(seeded, statement)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from server.request_log import SANE_REQUEST_ID
 from server.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -156,3 +158,19 @@ def test_compose_runs_the_platform() -> None:
     assert services["migrate"]["command"] == ["anzexian", "migrate"]
     proxy_conf = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     assert "server gateway-1:8000" in proxy_conf and "server gateway-2:8000" in proxy_conf
+
+
+def test_the_proxys_body_limit_is_the_uploads_limit() -> None:
+    # nginx refuses a larger body itself (413) before a gateway sees it; the real nginx runs
+    # this file in tests/cluster/test_reverse_proxy.py, which probes the boundary.
+    proxy_conf = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    [megabytes] = re.findall(r"^\s*client_max_body_size (\d+)m;", proxy_conf, flags=re.MULTILINE)
+    assert int(megabytes) * 1024 * 1024 == Settings().bulk_max_bytes
+
+
+def test_the_proxy_keeps_request_ids_as_the_gateway_does() -> None:
+    # nginx passes the client's X-Request-ID on only when the gateway would keep it, else its
+    # own: both logs then name a request alike (tests/cluster/test_reverse_proxy.py runs it).
+    proxy_conf = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    [kept] = re.findall(r'"~(\^.*\$)"\s+\$http_x_request_id;', proxy_conf)
+    assert kept == SANE_REQUEST_ID.pattern.decode()

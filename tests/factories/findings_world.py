@@ -1,7 +1,8 @@
 """A small, fully known data set for the compliance findings of every rule but the working-day
 ones (those use ``stats_world``): R-5.1-annual, R-4.1-contract, R-6.1-scheme,
 R-6.2-major-hazard, R-7.1-staff, R-7.3-ledger, R-7.4-archive, R-8.1-evaluation,
-R-8.2-publication. Every subject has a compliant and a non-compliant twin; the expected
+R-8.2-publication, and R-7.1-staff's agency half (no work for a suspended agency). Every
+subject has a compliant and a non-compliant twin; the expected
 states are in tests/services/test_findings_rules.py (as of 2025-06-02 unless said).
 
 Insurer A works in Guangdong (unit g1, g2), insurer B in Henan (unit h1); 2024 policies.
@@ -17,11 +18,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.enums import (
+    AgencyStatus,
     EvaluationStatus,
     LedgerEntryKind,
     ServiceCategory,
     StaffKind,
 )
+from store.models.agency import Agency
+from store.models.agency_status_change import AgencyStatusChange
 from store.models.hazard import Hazard
 from store.models.insurance_policy import InsurancePolicy
 from store.models.insured_unit import InsuredUnit
@@ -29,6 +33,8 @@ from store.models.insurer import Insurer
 from store.models.policy_service_item import PolicyServiceItem
 from store.models.service_record import ServiceRecord
 from store.models.staff_member import StaffMember
+from tests.factories.agency import create_agency
+from tests.factories.agency_contract import create_contract
 from tests.factories.annual_evaluation import create_evaluation
 from tests.factories.complaint import create_complaint
 from tests.factories.fee_ledger_entry import create_entry
@@ -67,6 +73,12 @@ class FindingsWorld:
     major_untold: Hazard
     trained: StaffMember  # A's manager trained in 2024 (hired 2023, untrained then)
     untrained: StaffMember  # B's manager, hired 2024, never trained
+    # R-7.1-staff: g1's scheme and s_met go to an agency never suspended (under contract,
+    # R-7.4-archive); g2's late scheme and s_unschemed to one suspended from 1 June to 15 July
+    # 2024 (no contract).
+    good_agency: Agency
+    suspended_agency: Agency
+    suspension: AgencyStatusChange
 
 
 async def build_findings_world(session: AsyncSession) -> FindingsWorld:
@@ -92,7 +104,9 @@ async def build_findings_world(session: AsyncSession) -> FindingsWorld:
         premium=Decimal("30000.00"),
         service_items=[PolicyServiceItem(category=HI, frequency_per_year=1)],
     )
-    records = await _services(session, p_g1, p_g2, p_h1)
+    good, suspended, suspension = await _agencies(session)
+    records = await _services(session, p_g1, p_g2, p_h1, good.id, suspended.id)
+    await create_contract(session, p_g1, good.id)
     await _ledger(session, p_g1, p_g2, p_h1, records)
     await _complaints(session, a, b, g1, g2, h1)
     trained, untrained = await _staff(session, a, b)
@@ -101,8 +115,28 @@ async def build_findings_world(session: AsyncSession) -> FindingsWorld:
     return FindingsWorld(
         a, b, g1, g2, h1, p_g1, p_g2, p_h1,
         s_met, s_unschemed, s_early, s_incomplete,
-        major_told, major_untold, trained, untrained,
+        major_told, major_untold, trained, untrained, good, suspended, suspension,
     )  # fmt: skip
+
+
+async def _agencies(session: AsyncSession) -> tuple[Agency, Agency, AgencyStatusChange]:
+    good = await create_agency(session)
+    suspended = await create_agency(session)
+    suspension = AgencyStatusChange(
+        agency_id=suspended.id,
+        status=AgencyStatus.SUSPENDED,
+        changed_at=china(2024, 6, 1, 9),
+        reason="年度考核不合格",
+    )
+    reinstated = AgencyStatusChange(
+        agency_id=suspended.id,
+        status=AgencyStatus.ACTIVE,
+        changed_at=china(2024, 7, 15, 9),
+        reason="整改完成",
+    )
+    session.add_all([suspension, reinstated])
+    await session.flush()
+    return good, suspended, suspension
 
 
 async def _began(
@@ -122,10 +156,17 @@ async def _began(
 
 
 async def _services(
-    session: AsyncSession, p_g1: InsurancePolicy, p_g2: InsurancePolicy, p_h1: InsurancePolicy
+    session: AsyncSession,
+    p_g1: InsurancePolicy,
+    p_g2: InsurancePolicy,
+    p_h1: InsurancePolicy,
+    good: int,
+    suspended: int,
 ) -> tuple[Any, ...]:
-    scheme = await create_scheme(session, p_g1)  # agreed 5 Jan 2024, complete
-    late_scheme = await create_scheme(session, p_g2, agreed_at=china(2024, 7, 1))
+    scheme = await create_scheme(session, p_g1, agency_id=good)  # agreed 5 Jan 2024, complete
+    late_scheme = await create_scheme(
+        session, p_g2, agreed_at=china(2024, 7, 1), agency_id=suspended
+    )
     thin = await create_scheme(session, p_h1, expected_effect="  ")
     told = Hazard(
         description="储罐区可燃气体报警器失效",
@@ -139,7 +180,7 @@ async def _services(
     # second investigation ends at 23:30 on 31 Dec in China: still in the 2024 policy year.
     s_met = await completed(
         session, p_g1, HI, china(2024, 3, 1), scheme_id=scheme.id, hazards=[told],
-        organised_at=china(2024, 3, 5),
+        organised_at=china(2024, 3, 5), agency_id=good,
     )  # fmt: skip
     await _began(
         session, p_g1, HI, china(2024, 12, 31, 20), china(2024, 12, 31, 23),
@@ -151,7 +192,9 @@ async def _services(
     # g2: a training only (no risk assessment or investigation: R-5.1-annual broken), no
     # scheme named, never organised; a risk assessment at 00:30 on 1 Jan 2025 in China falls
     # in the next year; a service begun before its scheme was agreed.
-    s_unschemed = await completed(session, p_g2, TR, china(2024, 6, 3), hazards=[untold, minor])
+    s_unschemed = await completed(
+        session, p_g2, TR, china(2024, 6, 3), hazards=[untold, minor], agency_id=suspended
+    )
     await _began(
         session, p_g2, RA, china(2024, 12, 31, 21), china(2025, 1, 1, 0),
         scheme_id=late_scheme.id, organised_at=china(2025, 1, 3),

@@ -239,7 +239,8 @@ NOT_IN_MATRIX = {
     "through the same scoped node read the matrix checks",
     "findings": "scoped through each rule's tables' read scopes; covered by "
     "tests/resolvers/test_findings.py, tests/resolvers/test_findings_rules.py and "
-    "tests/services/test_findings_rules.py (test_scope_of_each_role)",
+    "tests/services/test_findings_rules.py (test_scope_of_each_role); ordered by due day "
+    "(orderBy DUE_DATE), tests/resolvers/test_findings_order.py (an insurer's queue)",
     "findingScorecard": "counts of the same findings, under the same scopes; covered by "
     "tests/resolvers/test_findings_rules.py (test_scorecard_in_scope)",
     # Not a root field: listed so the reason is written down where the others are.

@@ -64,7 +64,12 @@ async def test_archive_and_yearly_subjects(session: AsyncSession) -> None:
     nodes = await _nodes(session, ["UNIT_ARCHIVE", "STAFF", "EVALUATION", "CONTRACT"])
     archive = next(n for n in nodes if n["subjectId"] == f"InsurancePolicy:{w.p_g2.id}")
     assert archive["rule"] == "R-7.4-archive"
-    assert archive["evidence"]["missing"] == ["service_material", "fee_ledger", "complaints"]
+    assert archive["evidence"]["missing"] == [
+        "service_material",
+        "agency_contracts_and_records",  # its agency's service has no contract (R-7.4-archive)
+        "fee_ledger",
+        "complaints",
+    ]
     assert archive["evidence"]["unverifiable"] == []
     staff = next(n for n in nodes if n["subjectId"] == f"StaffMember:{w.untrained.id}")
     assert (staff["rule"], staff["state"], staff["unitId"]) == ("R-7.1-staff", "OVERDUE", None)
@@ -75,6 +80,47 @@ async def test_archive_and_yearly_subjects(session: AsyncSession) -> None:
     item = next(n for n in nodes if n["rule"] == "R-4.1-contract" and n["state"] == "OVERDUE")
     assert item["subjectType"] == "POLICY_SERVICE_ITEM"
     assert (item["evidence"]["count"], item["evidence"]["requiredCount"]) == (2, 3)
+
+
+AGENCY_QUERY = """
+query Findings($filter: FindingFilter) {
+  findings(filter: $filter, first: 100) {
+    nodes {
+      rule state subjectId subjectType
+      evidence { missing agencyId agencySuspensionId count }
+    }
+  }
+}
+"""
+
+
+async def test_suspended_agency_evidence_names_the_suspension(session: AsyncSession) -> None:
+    """R-7.1-staff: a finding about work given to a suspended agency names the agency and the
+    suspension in force then (AgencyStatusChange); one about other agency work names none."""
+    w = await build_findings_world(session)
+    variables = {"filter": {**YEAR_2024, "rules": ["AGENCY_WORK", "AGENCY_SCHEME"]}}
+    result = await run(session, AGENCY_QUERY, variables)
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    nodes = {n["subjectId"]: n for n in result.data["findings"]["nodes"]}
+    bad = nodes[f"ServiceRecord:{w.s_unschemed.id}"]
+    assert (bad["rule"], bad["state"], bad["subjectType"]) == (
+        "R-7.1-staff",
+        "OVERDUE",
+        "SERVICE_RECORD",
+    )
+    assert bad["evidence"] == {
+        "missing": ["agency_suspended"],
+        "agencyId": f"Agency:{w.suspended_agency.id}",
+        "agencySuspensionId": f"AgencyStatusChange:{w.suspension.id}",
+        "count": None,
+    }
+    good = nodes[f"ServiceRecord:{w.s_met.id}"]
+    assert good["state"] == "MET" and good["evidence"]["agencySuspensionId"] is None
+    assert good["evidence"]["agencyId"] == f"Agency:{w.good_agency.id}"
+    schemes = [n for n in nodes.values() if n["subjectType"] == "SERVICE_SCHEME"]
+    assert sorted(n["state"] for n in schemes) == ["MET", "OVERDUE"]
+    assert all(n["subjectId"].startswith("ServiceScheme:") for n in schemes)
 
 
 async def test_a_unit_and_a_regulator(session: AsyncSession) -> None:

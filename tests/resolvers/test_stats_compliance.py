@@ -358,3 +358,19 @@ async def test_a_category_filter_keeps_that_category_s_findings(session: AsyncSe
     assert totals == Counter(
         {c["rule"]: sum(c[f] for f in FIELDS.values()) for c in some["compliance"]}
     )
+
+
+def _month(node: Any) -> str:
+    return datetime.fromisoformat(node["evidence"]["startedAt"]).astimezone(CHINA).strftime("%Y-%m")
+
+
+async def test_by_insurer_and_month(session: AsyncSession) -> None:
+    """MONTH (issue 7): each finding in the month in China of its event instant."""
+    await build_stats_world(session)
+    nodes = await _findings(session, EVERYTHING)  # every month, no range
+    expected = _oracle(nodes, lambda n: (n["insurerId"], _month(n)))
+    query = STATS.replace("year category", "year month category")
+    data = await _data(session, query, EVERYTHING, groupBy=["INSURER", "MONTH"])
+    got = _answer(data["stats"]["groups"], lambda g: (g["insurer"]["id"], g["month"]))
+    assert got == expected
+    assert len({k[1] for k in expected}) > 3  # several months

@@ -69,3 +69,77 @@ async def test_the_public_role_beside_another_is_still_suppressed(demo: AsyncSes
     assert await _units(demo, both) == {
         code: n for code, n in every.items() if n >= DEFAULT_MIN_CELL_UNITS
     }
+
+
+# --- complementary suppression: the subtraction attack --------------------------------------
+
+FIGURES = "unitsCovered services { delivered } complaints { filed } fees { income expenditure }"
+BY_PROVINCE_AND_TOTAL = f"""{{
+  total: stats(groupBy: []) {{ groups {{ {FIGURES} }} }}
+  provinces: stats(groupBy: [REGION]) {{ groups {{ region {{ code }} {FIGURES} }} }}
+}}"""
+
+
+def _figures(g: Any) -> tuple[int, int, float, float]:
+    """The additive figures of a group, as the public reads them."""
+    fees = g["fees"]
+    return (
+        g["services"]["delivered"],
+        g["complaints"]["filed"],
+        round(float(fees["income"]), 2),
+        round(float(fees["expenditure"]), 2),
+    )
+
+
+async def _public(session: AsyncSession, query: str) -> Any:
+    scope = Scope(PUBLIC, DECISIONS.decide)
+    context = RequestContext(
+        request=None,  # type: ignore[arg-type]
+        response=None,  # type: ignore[arg-type]
+        session=session,
+        identity=PUBLIC,
+        scope=scope,
+        mask=scope,
+        aggregate_scope=scope.for_action(Action.AGGREGATE),
+    )
+    result = await SCHEMA.execute(query, context_value=context)
+    assert result.errors is None, result.errors
+    return result.data
+
+
+async def test_the_total_minus_the_groups_shown_gives_no_single_group_away(
+    demo: AsyncSession,
+) -> None:
+    """The demo data has exactly one province under the threshold (北京, 8 units). Before
+    complementary suppression the public's total minus the provinces shown was exactly
+    北京's services, complaints and fees; now a second province is left out beside it, and
+    the difference is the two together, which is neither's own figures."""
+    data = StatsInput(group_by=(Dimension.REGION,))
+    every = {
+        g.region.code: g
+        for g in (await compute_stats(demo, data, today=REFERENCE_DATE)).groups
+        if g.region
+    }
+    small = [code for code, g in every.items() if g.units_covered < DEFAULT_MIN_CELL_UNITS]
+    assert len(small) == 1  # the case the attack needs: one province dropped
+
+    answer = await _public(demo, BY_PROVINCE_AND_TOTAL)
+    (total,) = answer["total"]["groups"]
+    shown = answer["provinces"]["groups"]
+    hidden = set(every) - {g["region"]["code"] for g in shown}
+    difference = tuple(
+        round(t - sum(_figures(g)[i] for g in shown), 2) for i, t in enumerate(_figures(total))
+    )
+    for code in hidden:  # no hidden province's own figures can be read off
+        g = every[code]
+        own = (
+            g.services.delivered,
+            g.complaints.filed,
+            round(float(g.fees.income), 2),
+            round(float(g.fees.expenditure), 2),
+        )
+        assert difference != own, code
+    assert small[0] in hidden and len(hidden) >= 2
+    assert sum(every[c].units_covered for c in hidden) >= DEFAULT_MIN_CELL_UNITS
+    # The difference is the hidden provinces' sum: the attack gets no more than that.
+    assert difference[0] == sum(every[c].services.delivered for c in hidden)

@@ -19,3 +19,17 @@ async def test_a_refusing_node_is_skipped_for_the_next() -> None:
     finally:
         await backend.drop_all()
         await backend.close()
+
+
+async def test_closing_closes_the_refusing_nodes_connection_too() -> None:
+    # opensearch-py's close() forgets the connections it marked dead: their aiohttp sessions
+    # stayed open ("Unclosed client session" after the scale-out test killed a node).
+    backend = OpenSearchBackend(f"http://127.0.0.1:1, {opensearch_url()}", fresh_prefix())
+    for _ in range(2):  # round robin: the refusing node is tried once and marked dead
+        await backend.client.cluster.health()
+    pool = backend.client.transport.connection_pool
+    assert len(pool.connections) == 1 < len(pool.orig_connections)
+    sessions = [connection.session for connection in pool.orig_connections]
+    assert all(session is not None for session in sessions)
+    await backend.close()
+    assert [session.closed for session in sessions] == [True, True]

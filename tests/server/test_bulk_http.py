@@ -229,7 +229,9 @@ async def test_an_idempotent_retry_writes_nothing(client: httpx.AsyncClient, sit
 async def test_uploads_share_the_principals_rate_with_graphql(site: Site) -> None:
     """One bucket per principal across /graphql and /bulk (server/limits.py): the burst
     spent on an upload is not available to a query, and the refusal says when to retry."""
-    settings = site.settings.model_copy(update={"limit_rate": "insurer:1/2"})
+    # A refill of one request per 1,000 s: the test must not depend on how long the first
+    # upload takes (at 1/s a slow machine refilled the bucket before the third request).
+    settings = site.settings.model_copy(update={"limit_rate": "insurer:0.001/2"})
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     try:

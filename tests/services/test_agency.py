@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agency import (
@@ -21,6 +22,7 @@ from services.agency import (
 from services.errors import ConflictError, NotFoundError
 from store.enums import AgencyKind, AgencyStatus
 from store.models.agency import Agency
+from store.models.agency_status_change import AgencyStatusChange
 from store.repositories.agency import AgencyRepository
 from store.uow import UnitOfWork
 from tests.factories import agency as agency_factory
@@ -180,6 +182,42 @@ async def test_suspend_then_reinstate(uow: Callable[[], UnitOfWork], session: As
     assert (stored.status, stored.status_changed_at) == (AgencyStatus.ACTIVE, later)
     async with uow() as work:
         await assert_agency_accepts_work(work.session, agency.id)
+
+
+async def test_every_status_change_is_kept_in_the_history(
+    uow: Callable[[], UnitOfWork], session: AsyncSession
+) -> None:
+    """R-7.1-staff: the findings read when an agency was suspended from its history."""
+    agency = await agency_factory.create_agency(session)
+    later = AT + timedelta(days=30)
+    async with uow() as work:
+        await suspend_agency(work.session, agency.id, "年度考核不合格", AT)
+    async with uow() as work:
+        await reinstate_agency(work.session, agency.id, "整改完成", later)
+    history = (
+        await session.execute(
+            select(
+                AgencyStatusChange.status, AgencyStatusChange.changed_at, AgencyStatusChange.reason
+            )
+            .where(AgencyStatusChange.agency_id == agency.id)
+            .order_by(AgencyStatusChange.changed_at)
+        )
+    ).all()
+    assert [tuple(h) for h in history] == [
+        (AgencyStatus.SUSPENDED, AT, "年度考核不合格"),
+        (AgencyStatus.ACTIVE, later, "整改完成"),
+    ]
+
+
+async def test_a_refused_status_change_adds_no_history(
+    uow: Callable[[], UnitOfWork], session: AsyncSession
+) -> None:
+    agency = await agency_factory.create_agency(session)
+    await refused(uow, session, lambda s: suspend_agency(s, agency.id, "", AT))
+    rows = await session.execute(
+        select(AgencyStatusChange.id).where(AgencyStatusChange.agency_id == agency.id)
+    )
+    assert rows.all() == []
 
 
 async def test_accepts_work_names_the_callers_field(

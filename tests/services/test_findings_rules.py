@@ -25,12 +25,14 @@ from services.findings import FindingState as S
 from services.findings_scorecard import scorecard
 from services.identity import Identity, RoleGrant
 from services.rulesets import Ruleset, ruleset
-from store.enums import Role
+from store.enums import AgencyStatus, Role
+from store.models.agency_status_change import AgencyStatusChange
 from store.repositories.base import EVERYTHING, RowScope
 from store.repositories.findings import FindingKey
 from tests.factories.agency import create_agency
+from tests.factories.agency_contract import create_contract
 from tests.factories.complaint import create_complaint
-from tests.factories.findings_world import FindingsWorld, build_findings_world
+from tests.factories.findings_world import TR, FindingsWorld, build_findings_world
 from tests.factories.insured_unit import create_insured_unit
 from tests.factories.insurer import create_insurer
 from tests.factories.stats_world import ANSWER_PARTS, china, completed
@@ -159,9 +161,12 @@ async def test_ledger_spent_and_backed(session: AsyncSession) -> None:
         w.p_g2.id: (S.OVERDUE, 0, 1_000_000, 0),
         w.p_h1.id: (S.OVERDUE, 600_000, 600_000, 1),  # enough, but 1,000 with no service
     }
-    # Before the year ends, spending short is pending; spending with no service is not.
+    # Before the year ends, spending short and spending with no service behind it are both
+    # open (a service may yet be named): pending, then due soon, never met.
     early = await _page(session, FindingRule.LEDGER, today=date(2024, 7, 1))
-    assert _states(early) == {w.p_g1.id: S.MET, w.p_g2.id: S.PENDING, w.p_h1.id: S.OVERDUE}
+    assert _states(early) == {w.p_g1.id: S.MET, w.p_g2.id: S.PENDING, w.p_h1.id: S.PENDING}
+    soon = await _page(session, FindingRule.LEDGER, today=date(2024, 12, 30))
+    assert _states(soon)[w.p_h1.id] is S.DUE_SOON
 
 
 async def test_unit_archive_documents(session: AsyncSession) -> None:
@@ -170,25 +175,126 @@ async def test_unit_archive_documents(session: AsyncSession) -> None:
     got = {f.row.subject_id: (f.state, f.row.missing) for f in page.findings}
     assert got == {
         w.p_g1.id: (S.MET, ()),
-        w.p_g2.id: (S.OVERDUE, ("service_material", "fee_ledger", "complaints")),
+        # g2's training was given to an agency without a contract (R-7.4-archive).
+        w.p_g2.id: (
+            S.OVERDUE,
+            ("service_material", "agency_contracts_and_records", "fee_ledger", "complaints"),
+        ),
         w.p_h1.id: (S.OVERDUE, ("evaluation_reports",)),  # B's report is still a draft
     }
     # Before B's 2024 report is due (90 days after the year), it is not missing yet.
     march = await _page(session, FindingRule.UNIT_ARCHIVE, today=date(2025, 3, 1))
     assert _states(march)[w.p_h1.id] is S.MET
-    # An agency's work brings its contract into the archive, which the model does not hold.
+    # Another agency's work on g1 brings its contract into the archive: missing until one
+    # covers the unit (or that policy) on the day the service was planned.
     agency = await create_agency(session)
     await completed(
         session, w.p_g1, w.s_met.category, china(2024, 8, 1), agency_id=agency.id,
         organised_at=china(2024, 8, 2),
     )  # fmt: skip
-    (g1,) = [
-        f
-        for f in (await _page(session, FindingRule.UNIT_ARCHIVE)).findings
-        if f.row.subject_id == w.p_g1.id
-    ]
-    assert (g1.state, g1.row.unverifiable) == (S.UNKNOWN, ("agency_contracts_and_records",))
-    assert "合同" in g1.reasons[0] and "contracts" in g1.reasons[0]
+
+    async def g1() -> tuple[S, tuple[str, ...], tuple[str, ...]]:
+        page = await _page(session, FindingRule.UNIT_ARCHIVE)
+        (f,) = [f for f in page.findings if f.row.subject_id == w.p_g1.id]
+        return f.state, f.row.missing, f.row.unverifiable
+
+    assert await g1() == (S.OVERDUE, ("agency_contracts_and_records",), ())
+    # A contract for another unit, another agency, or one that ended before the service: none.
+    await create_contract(session, w.p_g2, agency.id)
+    await create_contract(session, w.p_g1, w.suspended_agency.id)
+    await create_contract(session, w.p_g1, agency.id, valid_to=date(2024, 7, 31))
+    assert (await g1())[0] is S.OVERDUE
+    await create_contract(session, w.p_g1, agency.id, policy_id=w.p_g1.id)
+    assert await g1() == (S.MET, (), ())
+
+
+async def test_no_work_for_a_suspended_agency(session: AsyncSession) -> None:
+    """R-7.1-staff: a service planned on a day its agency was suspended (1 June 09:00 to 15
+    July 09:00 2024), or a scheme agreed while it was, is not met; other agency work is."""
+    w = await build_findings_world(session)
+    page = await _page(session, FindingRule.AGENCY_WORK, FindingRule.AGENCY_SCHEME)
+    got = {
+        (f.row.rule, f.row.subject_id): (f.state, f.row.measured, f.row.flagged, f.row.missing)
+        for f in page.findings
+    }
+    good, bad, suspension = w.good_agency.id, w.suspended_agency.id, w.suspension.id
+    late_scheme = next(
+        f.row.subject_id
+        for f in page.findings
+        if f.row.rule is FindingRule.AGENCY_SCHEME and f.row.measured == bad
+    )
+    g1_scheme = next(
+        f.row.subject_id
+        for f in page.findings
+        if f.row.rule is FindingRule.AGENCY_SCHEME and f.row.measured == good
+    )
+    assert got == {
+        (FindingRule.AGENCY_WORK, w.s_met.id): (S.MET, good, None, ()),
+        (FindingRule.AGENCY_WORK, w.s_unschemed.id): (
+            S.OVERDUE,
+            bad,
+            suspension,
+            ("agency_suspended",),
+        ),
+        (FindingRule.AGENCY_SCHEME, g1_scheme): (S.MET, good, None, ()),
+        (FindingRule.AGENCY_SCHEME, late_scheme): (
+            S.OVERDUE,
+            bad,
+            suspension,
+            ("agency_suspended",),
+        ),
+    }
+    assert {f.rule for f in page.findings} == {"R-7.1-staff"}
+    # The day of the reinstatement still counts (suspended until 09:00); the day after not.
+    on_the_day = await completed(session, w.p_g2, TR, china(2024, 7, 15, 18), agency_id=bad)
+    after = await completed(session, w.p_g2, TR, china(2024, 7, 16, 10), agency_id=bad)
+    # The day before the suspension began is free; the day it began (at 09:00) is not.
+    before = await completed(session, w.p_g2, TR, china(2024, 5, 31, 10), agency_id=bad)
+    first_day = await completed(session, w.p_g2, TR, china(2024, 6, 1, 8), agency_id=bad)
+    states = _states(await _page(session, FindingRule.AGENCY_WORK))
+    assert (states[on_the_day.id], states[after.id]) == (S.OVERDUE, S.MET)
+    assert (states[before.id], states[first_day.id]) == (S.MET, S.OVERDUE)
+
+
+async def test_a_suspension_without_reinstatement_lasts(session: AsyncSession) -> None:
+    w = await build_findings_world(session)
+    other = await create_agency(session)
+    session.add(
+        AgencyStatusChange(
+            agency_id=other.id,
+            status=AgencyStatus.SUSPENDED,
+            changed_at=china(2024, 9, 1, 9),
+            reason="资质过期",
+        )
+    )
+    await session.flush()
+    late = await completed(session, w.p_g1, TR, china(2024, 12, 20), agency_id=other.id)
+    early = await completed(session, w.p_g1, TR, china(2024, 8, 20), agency_id=other.id)
+    states = _states(await _page(session, FindingRule.AGENCY_WORK))
+    assert (states[late.id], states[early.id]) == (S.OVERDUE, S.MET)
+    # A unit sees the finding about its own service; the history is no secret from it.
+    unit = _scope(RoleGrant(role=Role.UNIT, unit_id=w.g1.id))
+    seen = _states(await _page(session, FindingRule.AGENCY_WORK, scope=unit))
+    assert seen[late.id] is S.OVERDUE and w.s_unschemed.id not in seen
+
+
+async def test_scorecard_adds_up_the_parts_of_one_rule(session: AsyncSession) -> None:
+    """R-7.1-staff is measured by three rules of the statement (staff trained, services and
+    schemes given to agencies); a scorecard shows it once per insurer, their counts summed."""
+    w = await build_findings_world(session)
+    data = FindingFilterInput(
+        rules=[FindingRule.STAFF, FindingRule.AGENCY_WORK, FindingRule.AGENCY_SCHEME],
+        **YEAR_2024,  # type: ignore[arg-type]
+    )
+    card = await scorecard(session, data, rules=DRAFT, today=AS_OF)
+    got = {
+        i.insurer_id: [(r.rule, r.met, r.not_met, r.open, r.unknown) for r in i.rules]
+        for i in card.insurers
+    }
+    assert got == {
+        w.a.id: [("R-7.1-staff", 3, 2, 0, 0)],  # a trained manager; 2 of 4 agency works
+        w.b.id: [("R-7.1-staff", 0, 1, 0, 0)],  # an untrained manager
+    }
 
 
 async def test_archive_outside_retention_is_not_measured(session: AsyncSession) -> None:
@@ -272,7 +378,11 @@ async def test_scope_of_each_role(session: AsyncSession) -> None:
     assigned = await _page(
         session, *every, scope=_scope(RoleGrant(role=Role.AGENCY, agency_id=agency.id))
     )
-    assert {f.row.rule for f in assigned.findings} == {FindingRule.FOLLOWUP, FindingRule.ARCHIVE}
+    assert {f.row.rule for f in assigned.findings} == {
+        FindingRule.FOLLOWUP,
+        FindingRule.ARCHIVE,
+        FindingRule.AGENCY_WORK,  # its own work: was it suspended then (R-7.1-staff)
+    }
 
 
 async def test_every_rule_one_statement_per_page(session: AsyncSession) -> None:

@@ -433,6 +433,56 @@ async def test_years_inside_a_range_are_clipped(session: AsyncSession, world: St
     assert [(g.year, g.units_covered) for g in report.groups] == [(2024, 4)]
 
 
+# --- months (issue 7: the dashboard's monthly trend in one statement) --------------------
+
+
+def _month_span(key: int) -> tuple[date, date]:
+    year, month = divmod(key, 100)
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
+
+async def test_each_month_is_what_that_month_alone_answers(
+    session: AsyncSession, world: StatsWorld
+) -> None:
+    """The oracle is the ungrouped answer over that month's range, month by month: every
+    measure, unitsCovered included (a policy counts in each month it overlaps)."""
+    report = await stats(session, D.MONTH)
+    keys = [g.month for g in report.groups]
+    assert keys == [202400 + m for m in range(1, 13)]  # ordered, every month of 2024
+    busy = 0
+    for g in report.groups:
+        assert g.month is not None
+        start, end = _month_span(g.month)
+        (alone,) = (await stats(session, date_from=start, date_to=end)).groups
+        assert figures(g) == figures(alone), g.month
+        busy += g.services.delivered > 0
+    assert busy >= 3  # several months have services: not one month holding everything
+
+
+async def test_months_add_up_to_the_year(session: AsyncSession, world: StatsWorld) -> None:
+    report = await stats(session, D.MONTH)
+    summed = {k: v for k, v in TOTAL_2024.items() if k != "units"}
+    for key in summed:
+        assert _add([figures(g)[key] for g in report.groups]) == summed[key], key
+
+
+async def test_months_with_years_and_an_open_range(
+    session: AsyncSession, world: StatsWorld
+) -> None:
+    report = await stats(session, D.YEAR, D.MONTH, date_from=None, date_to=None)
+    assert all(g.month is not None and g.year == g.month // 100 for g in report.groups)
+    years = {g.year: figures(g) for g in (await stats(session, D.YEAR, date_from=None)).groups}
+    for year, expected in years.items():
+        months = [figures(g) for g in report.groups if g.year == year]
+        for key in ("services", "complaints", "fees", "hazards", "follow_up"):
+            assert _add([m[key] for m in months]) == expected[key], (year, key)
+
+
+async def test_months_inside_a_range_are_clipped(session: AsyncSession, world: StatsWorld) -> None:
+    report = await stats(session, D.MONTH, date_from=date(2024, 6, 15), date_to=date(2024, 7, 10))
+    assert [g.month for g in report.groups] == [202406, 202407]
+
+
 # --- statements and scope ----------------------------------------------------------------
 
 
@@ -469,6 +519,12 @@ async def test_statements_do_not_grow_with_the_groups(
     assert len(seen) == 1
     with statements(connection) as seen:
         await stats(session, D.YEAR, date_from=None)  # policies' years: their span first
+    assert len(seen) == 2
+    with statements(connection) as seen:
+        report = await stats(session, D.MONTH)  # a year's trend: one statement, not twelve
+    assert len(seen) == 1 and len(report.groups) == 12
+    with statements(connection) as seen:
+        await stats(session, D.MONTH, date_from=None)  # policies' months: their span first
     assert len(seen) == 2
 
 
@@ -571,7 +627,7 @@ async def test_a_decision_counts_where_its_own_unit_is_visible(
     ("data", "code", "field_name"),
     [
         (StatsInput(group_by=[D.REGION, D.YEAR, D.REGION]), "DUPLICATE_DIMENSION", "groupBy[2]"),
-        (StatsInput(group_by=["month"]), "INVALID_ENUM", "groupBy[0]"),
+        (StatsInput(group_by=["week"]), "INVALID_ENUM", "groupBy[0]"),
         (StatsInput(region_level="town"), "INVALID_ENUM", "regionLevel"),
         (
             StatsInput(

@@ -77,12 +77,19 @@ def test_other_conditions_are_kept() -> None:
     assert not same_unit(tenant, UnitConfirmation, ServiceRecord)
     # Its units are those it insures: a test of another table, kept as it is.
     assert str(own_rows(tenant, InsuredUnit)) == str(tenant.where(InsuredUnit))
-    # Two grants OR-ed: left as given.
+    # Two grants of different kinds OR-ed: left as given.
     both = aggregate_scope(
+        RoleGrant(role=Role.REGULATOR, region_code="440000"),
+        RoleGrant(role=Role.INSURER, insurer_id=1),
+    )
+    assert not via_unit(both, ServiceRecord, ServiceRecord.unit_id)
+    # Two jurisdictions are one region list (policies/jurisdictions.py): one unit test again.
+    provinces = aggregate_scope(
         RoleGrant(role=Role.REGULATOR, region_code="440000"),
         RoleGrant(role=Role.REGULATOR, region_code="410000"),
     )
-    assert not via_unit(both, ServiceRecord, ServiceRecord.unit_id)
+    assert via_unit(provinces, ServiceRecord, ServiceRecord.unit_id)
+    assert same_unit(provinces, UnitConfirmation, ServiceRecord)
     assert not via_unit(EVERYTHING, ServiceRecord, ServiceRecord.unit_id)
     assert not via_parent(EVERYTHING, FollowUp, FollowUp.service_record_id, ServiceRecord)
     # A child whose condition is not "its parent is visible" keeps it.
@@ -126,3 +133,28 @@ async def test_by_city_under_the_scope(demo: AsyncSession) -> None:
     by_city = await compute_stats(demo, data, today=REFERENCE_DATE, scope=regulator("440000"))
     assert {g.region.code for g in scoped if g.region} == {"440000"}
     assert sum(g.services.delivered for g in by_city.groups) == scoped[0].services.delivered
+
+
+@pytest.mark.parametrize(
+    ("group_by", "window"), [((D.REGION,), {}), ((D.REGION, D.INDUSTRY), YEAR_2025)]
+)
+async def test_several_jurisdictions_give_each_ones_figures(
+    demo: AsyncSession, group_by: tuple[D, ...], window: dict[str, date]
+) -> None:
+    """Two provinces folded into one region list (policies/jurisdictions.py), the conditions
+    a join enforces left out as for one: each province's figures, side by side."""
+    provinces = ("440000", "410000")
+    scope = aggregate_scope(*(RoleGrant(role=Role.REGULATOR, region_code=p) for p in provinces))
+    scoped = await groups(demo, scope, group_by, **window)
+    each = [
+        g for p in provinces for g in await groups(demo, EVERYTHING, group_by, region=p, **window)
+    ]
+
+    def key(group: StatsGroup) -> tuple[str, str]:
+        return (
+            group.region.code if group.region else "",
+            str(group.industry.key) if group.industry else "",
+        )
+
+    assert sorted(scoped, key=key) == sorted(each, key=key)
+    assert {key(g)[0] for g in scoped} == set(provinces)

@@ -11,6 +11,7 @@ from services.working_days import (
     coverage,
     due_calendar,
     is_workday,
+    working_days_between,
 )
 from store.repositories.stats import DeadlineDays, DueCalendar
 
@@ -78,3 +79,17 @@ def test_calendar_stays_inside_the_covered_years() -> None:
 def test_days_are_read_in_china() -> None:
     assert china_day(datetime(2024, 2, 8, 17, 0, tzinfo=UTC)) == date(2024, 2, 9)
     assert china_day(datetime(2024, 2, 8, 15, 59, tzinfo=UTC)) == date(2024, 2, 8)
+
+
+def test_working_days_between_counts_the_calendar() -> None:
+    day = date(2024, 2, 8)  # before the Spring Festival week
+    for n in range(1, 12):
+        due = add_working_days(day, n)
+        assert due is not None
+        assert working_days_between(day, due) == n
+        assert working_days_between(due, day) == -n  # overdue by as many
+    assert working_days_between(day, day) == 0
+    # A holiday is no working day: from Sat 10 Feb to Sat 17 Feb 2024, none.
+    assert working_days_between(date(2024, 2, 10), date(2024, 2, 17)) == 0
+    assert working_days_between(date(2024, 2, 17), date(2024, 2, 18)) == 1  # make-up Sunday
+    assert working_days_between(day, date(coverage().last.year + 1, 1, 2)) is None

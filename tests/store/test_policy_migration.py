@@ -18,6 +18,8 @@ from store.models.policy_rule import PolicyRule
 WRITES = importlib.import_module("store.migrations.versions.0006_write_rights").WRITE_RULES
 AUDIT = importlib.import_module("store.migrations.versions.0005_audit_log").AUDIT_RULES
 ARCHIVE = importlib.import_module("store.migrations.versions.0008_archive_chain").ARCHIVE_RULES
+_0010 = importlib.import_module("store.migrations.versions.0010_agency_contracts")
+CONTRACTS = (*_0010.CONTRACT_RULES, *_0010.HISTORY_RULES)
 WRITE_ACTIONS = {"create", "record", "confirm", "answer", "revise", "submit", "publish", "refer"}
 
 
@@ -25,9 +27,12 @@ def test_the_migrations_grant_exactly_the_default_policys_rows() -> None:
     defaults = {tuple(rule) for rule in default_rules()}
     writes = {rule for rule in defaults if rule[2] in WRITE_ACTIONS}
 
-    assert set(WRITES) == writes
+    assert set(WRITES) | {r for r in CONTRACTS if r[2] in WRITE_ACTIONS} == writes
     assert set(AUDIT) <= defaults
     assert set(ARCHIVE) == {rule for rule in defaults if rule[1] == "archive_entry"}
+    assert set(CONTRACTS) == {
+        rule for rule in defaults if rule[1] in ("agency_contract", "agency_status_change")
+    }
 
 
 async def _rules(engine: AsyncEngine) -> set[tuple[str, str, str, str]]:
@@ -54,7 +59,9 @@ async def test_a_policy_stored_before_gains_the_new_rows_and_keeps_its_edits(
         old = [
             r
             for r in default_rules()
-            if r[2] not in WRITE_ACTIONS and r[1] not in ("audit_entry", "archive_entry")
+            if r[2] not in WRITE_ACTIONS
+            and r[1]
+            not in ("audit_entry", "archive_entry", "agency_contract", "agency_status_change")
         ]
         old.append(("insurer", "follow_up", "create", "assigned"))
         async with engine.begin() as conn:
@@ -70,7 +77,7 @@ async def test_a_policy_stored_before_gains_the_new_rows_and_keeps_its_edits(
         stored = await _rules(engine)
         assert ("insurer", "follow_up", "create", "assigned") in stored  # the edit stands
         assert ("insurer", "follow_up", "create", "own_tenant") not in stored
-        assert stored == set(old) | set(AUDIT) | set(ARCHIVE) | (
+        assert stored == set(old) | set(AUDIT) | set(ARCHIVE) | set(CONTRACTS) | (
             set(WRITES) - {("insurer", "follow_up", "create", "own_tenant")}
         )
     finally:

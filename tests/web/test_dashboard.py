@@ -4,14 +4,16 @@ URLs and ids cannot leave."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlparse
 
-from tests.web.conftest import Site, login, operation
+from tests.web.conftest import DESKTOP, Site, login, operation
 from tests.web.data import regions_within, service_record_in, unit_of_insurer_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request
+    from playwright.sync_api import Browser, Page, Request
 
 GUANGDONG, GUANGZHOU, HENAN = "440000", "440100", "410000"
 EMPTY = "没有符合条件的记录"
@@ -181,17 +183,119 @@ def test_only_a_regulators_token_opens_the_board(
 
 def test_the_board_loads_in_four_requests(site: Site, page: Page) -> None:
     """Figures come from `stats` aggregates, one request per kind of section: who is asking,
-    the board's aggregates, the overdue items (one page of 8) and the monthly trend (twelve
-    aliases) — never a request per row or per region."""
+    the board's aggregates, the overdue items (one page of 8) and the monthly trend (one
+    `stats` grouped by MONTH: one statement, tests/services/test_stats.py) — never a request
+    per row, per region or per month."""
     names: list[str] = []
+    bodies: dict[str, str] = {}
 
     def record(request: Request) -> None:
         if request.url.endswith("/graphql"):
-            names.append(operation(request.post_data))
+            name = operation(request.post_data)
+            names.append(name)
+            bodies[name] = json.loads(request.post_data or "{}")["query"]
 
     page.on("request", record)
     login(page, f"{site.base}/dashboard", site.tokens["demo-regulator-gd"])
     assert sorted(names) == ["Board", "Overdue", "Trend", "Who"]
+    assert bodies["Trend"].count("stats(") == 1 and "groupBy: [MONTH]" in bodies["Trend"]
     names.clear()
     _drill(page, GUANGDONG, 2)  # a drill-down asks again, as few times
     assert sorted(names) == ["Board", "Overdue", "Trend"]
+
+
+def _query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_the_view_is_in_the_url_and_back_steps_back(site: Site, browser: Browser) -> None:
+    """Each drill is a history entry (pushState): back and forward step through them, and
+    the URL alone (a bookmark, a link sent to a colleague) restores the view."""
+    token = site.tokens["demo-regulator-gd"]
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    try:
+        page = context.new_page()
+        login(page, f"{site.base}/dashboard", token)
+        year = _query(page)["year"][0]
+        assert re.fullmatch(r"\d{4}", year)  # the default year, written out
+        _drill(page, GUANGDONG, 2)
+        cities = _regions(page)
+        assert _query(page)["region"] == [GUANGDONG] and _query(page)["level"] == ["CITY"]
+        _drill(page, GUANGZHOU, 3)
+        counties = _regions(page)
+        assert _query(page)["region"] == [GUANGZHOU] and _query(page)["level"] == ["COUNTY"]
+        page.select_option("#year", "")  # every year: one more entry
+        settled(page)
+        assert _query(page)["year"] == ["all"]
+        shared = page.url
+
+        page.go_back()
+        settled(page)
+        assert _query(page)["year"] == [year] and page.input_value("#year") == year
+        page.go_back()
+        page.wait_for_function("() => document.querySelectorAll('#crumbs li').length === 2")
+        settled(page)
+        assert _regions(page) == cities and _crumbs(page) == ["辖区全部", "广东省"]
+        page.go_back()
+        page.wait_for_function("() => document.querySelectorAll('#crumbs li').length === 1")
+        settled(page)
+        assert _regions(page) == [GUANGDONG]
+        page.go_forward()
+        page.wait_for_function("() => document.querySelectorAll('#crumbs li').length === 2")
+        settled(page)
+        assert _regions(page) == cities
+
+        # Another tab (its own login): the shared URL opens the same view.
+        other = context.new_page()
+        login(other, shared, token)
+        assert _crumbs(other) == ["辖区全部", "广东省", "广州市"]
+        assert _regions(other) == counties and other.input_value("#year") == ""
+        other.close()
+    finally:
+        context.close()
+
+
+def test_an_industry_narrows_the_whole_board(site: Site, page: Page) -> None:
+    """The industry table drills too: an industry's row narrows every section to it, and a
+    figure under that narrowing opens exactly the records it counts."""
+    login(page, f"{site.base}/dashboard", site.tokens["demo-regulator-gd"])
+    row = page.locator("#industry-table tbody tr").first
+    code = row.get_attribute("data-industry")
+    delivered = int(row.locator("td").nth(1).inner_text().replace(",", ""))
+    assert code and delivered > 0
+    row.locator("th button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => location.search.includes('industry={code}')")
+    settled(page)
+    assert page.locator("#industry-table tbody tr").count() == 1
+    assert _services(page, GUANGDONG) == delivered  # the province, this industry only
+    assert page.is_visible("#narrowing :text('行业：')")
+    page.click(f"#region-table tr[data-region='{GUANGDONG}'] td:nth-child(3) a")
+    page.wait_for_selector("#records caption")
+    assert _query(page)["industry"] == [code]
+    assert f"共 {delivered} 条" in page.inner_text("#records caption").replace(",", "")
+    page.go_back()
+    settled(page)
+    page.click("#narrowing button")  # cancel the industry
+    page.wait_for_function("() => !location.search.includes('industry=')")
+    settled(page)
+    assert page.locator("#industry-table tbody tr").count() > 1
+
+
+def test_a_month_of_the_trend_narrows_the_board(site: Site, page: Page) -> None:
+    login(page, f"{site.base}/dashboard", site.tokens["demo-regulator-gd"])
+    row = page.locator("#trend-table tbody tr:has(td:nth-child(2) a)").first
+    month = str(row.get_attribute("data-month"))
+    delivered = int(row.locator("td").first.inner_text().replace(",", ""))
+    row.locator("th button").focus()
+    page.keyboard.press("Enter")
+    number = str(int(month[5:]))
+    page.wait_for_function(f"() => location.search.includes('months={number}')")
+    settled(page)
+    assert _services(page, GUANGDONG) == delivered
+    assert page.input_value("#month-from") == page.input_value("#month-to") == number
+    assert "chosen" in str(page.get_attribute(f"#trend-table tr[data-month='{month}']", "class"))
+    page.click(f"#region-table tr[data-region='{GUANGDONG}'] td:nth-child(3) a")
+    page.wait_for_selector("#records caption")
+    assert _query(page)["from"] == [f"{month}-01"]
+    assert f"共 {delivered} 条" in page.inner_text("#records caption").replace(",", "")

@@ -30,3 +30,17 @@ def test_nothing_is_loaded_from_another_origin() -> None:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path
         assert not re.search(r"""(import|fetch)\s*\(?\s*["'](https?:)?//""", text), path
+
+
+def test_static_files_are_compressed_for_a_browser_that_accepts_it(site: Site) -> None:
+    """The chart library is most of a first visit's bytes: sent gzip-compressed, about a
+    third of its size (bench/RESULTS.md, issue 7)."""
+    url = f"{site.base}/static/vendor/echarts.min.js"
+    library = WEB / "static" / "vendor" / "echarts.min.js"
+    with httpx.stream("GET", url, headers={"accept-encoding": "gzip"}) as response:
+        sent = sum(len(chunk) for chunk in response.iter_raw())
+        assert response.headers["content-encoding"] == "gzip"
+    assert sent < library.stat().st_size / 2
+    plain = httpx.get(url, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == library.read_bytes()

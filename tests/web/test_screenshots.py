@@ -27,6 +27,19 @@ def test_dashboard_screenshots(site: Site, browser: Browser) -> None:
     assert (SCREENSHOTS / "dashboard-desktop.png").stat().st_size > 10_000
 
 
+def test_drilled_dashboard_screenshots(site: Site, browser: Browser) -> None:
+    """A view restored from its URL (issue 7): Guangzhou by county, spring 2025, with the
+    month range marked in the trend and shown beside the crumbs."""
+    screenshot(
+        browser,
+        f"{site.base}/dashboard?region=440100&level=COUNTY&year=2025&months=3-5",
+        "dashboard-drilled",
+        "#board[aria-busy='false'] #region-table table && #trend-table tr.chosen && #narrowing li",
+        token=site.tokens["demo-regulator-gd"],
+    )
+    assert (SCREENSHOTS / "dashboard-drilled-phone.png").stat().st_size > 10_000
+
+
 def test_records_screenshots(site: Site, browser: Browser) -> None:
     """The records behind a figure: the token is stored by logging in on the dashboard first."""
     screenshot(

@@ -1,8 +1,10 @@
 """The self-service pages in a browser (issue 9): a unit confirms a record and files a
 complaint (R-6.3-archive, R-6.4-complaint), an agency records a service with a major hazard
-(R-6.2-major-hazard), an insurer uploads a file with one bad line and sees it reported with
-nothing written; the server's field errors show beside the field and keep what was typed;
-no role reaches another unit's, agency's or insurer's data by editing URLs or ids.
+(R-6.2-major-hazard) with the content actually delivered, an insurer's work queue comes in
+the server's due-day order across pages with the working days left, an insurer uploads a
+file with one bad line and sees it reported with nothing written; the server's field errors
+show beside the field and keep what was typed; no role reaches another unit's, agency's or
+insurer's data by editing URLs or ids.
 
 What is stored is read straight from the SQLite file (tests.web.data), not from the API."""
 
@@ -136,7 +138,13 @@ def test_an_agency_records_a_service_with_a_major_hazard(site: Site, page: Page)
         site.database, "SELECT agency_id, status FROM service_record WHERE id = ?", key
     ) == [(agency, "planned")]
     hazards_before = rows(site.database, "SELECT count(*) FROM hazard")
+    ((planned_content,),) = rows(
+        site.database, "SELECT content FROM service_record WHERE id = ?", key
+    )
     page.select_option("#s-record", record)
+    # The content field starts from the planned content; blank is the server's to refuse.
+    assert page.input_value("#s-content") == planned_content
+    page.fill("#s-content", "   ")
     page.fill("#s-started", "2026-11-20T09:00")
     page.fill("#s-completed", "2026-11-20T16:00")
     page.fill("#s-process", "首次会议、现场排查、末次会议通报")
@@ -148,6 +156,13 @@ def test_an_agency_records_a_service_with_a_major_hazard(site: Site, page: Page)
     box.locator("[data-name=toldAt]").fill("2026-11-20T09:30")  # before it was found
     page.click("#service-form button[type=submit]")
     page.wait_for_selector("#service-form .field-error")
+    assert page.get_attribute("#s-content", "aria-invalid") == "true"
+    assert page.locator("#service-form .field-error").get_attribute("data-code") == "REQUIRED"
+    content = "液氨储罐区、装卸区隐患排查，复核上次整改"
+    page.fill("#s-content", content)
+    page.click("#service-form button[type=submit]")
+    page.wait_for_selector("#service-form label:has([data-name=toldAt]) + .field-error")
+    assert page.get_attribute("#s-content", "aria-invalid") is None
     told = box.locator("[data-name=toldAt]")
     assert told.get_attribute("data-field") == "hazards[0].toldAt"
     assert told.get_attribute("aria-invalid") == "true"
@@ -159,13 +174,14 @@ def test_an_agency_records_a_service_with_a_major_hazard(site: Site, page: Page)
     ]
     assert rows(site.database, "SELECT count(*) FROM hazard") == hazards_before
     assert page.input_value("#s-process") == "首次会议、现场排查、末次会议通报"
+    assert page.input_value("#s-content") == content
     assert box.locator("[data-name=description]").input_value() == "液氨储罐区可燃气体报警器失效"
     told.fill("2026-11-20T10:20")
     page.click("#service-form button[type=submit]")
     page.wait_for_selector("#service-done .ok")
-    assert rows(site.database, "SELECT status, process FROM service_record WHERE id = ?", key) == [
-        ("completed", "首次会议、现场排查、末次会议通报")
-    ]
+    assert rows(
+        site.database, "SELECT status, content, process FROM service_record WHERE id = ?", key
+    ) == [("completed", content, "首次会议、现场排查、末次会议通报")]
     stored = rows(
         site.database,
         "SELECT description, is_major, found_at, told_at FROM hazard WHERE service_record_id = ?",
@@ -175,7 +191,20 @@ def test_an_agency_records_a_service_with_a_major_hazard(site: Site, page: Page)
     assert str(stored[0][3]).startswith("2026-11-20 02:20")  # 10:20 in China, stored in UTC
     # Done: out of the assigned list, into the history.
     page.wait_for_selector(f"#s-record option[value='{record}']", state="detached")
-    page.wait_for_selector(f"#history a[href='/agency?record=ServiceRecord%3A{key}']")
+    link = page.locator(f"#history a[href='/agency?record=ServiceRecord%3A{key}']")
+    link.wait_for()
+    assert (
+        content
+        in page.locator(
+            f"#history tr:has(a[href='/agency?record=ServiceRecord%3A{key}'])"
+        ).inner_text()
+    )
+    # The record shows what was recorded: content, process, the major hazard and when told.
+    link.click()
+    page.wait_for_selector("#record-body dl")
+    detail = page.inner_text("#record-body")
+    assert content in detail and "首次会议、现场排查、末次会议通报" in detail
+    assert "【重大】液氨储罐区可燃气体报警器失效（2026/11/20 10:20 已告知）" in detail
 
 
 def _upload_lines(site: Site, insurer: int) -> list[dict[str, Any]]:
@@ -249,6 +278,42 @@ def test_an_insurer_upload_with_one_bad_line_writes_nothing(
     assert "已写入 2 条" in page.inner_text("#u-result")
     ((count,),) = before
     assert rows(site.database, "SELECT count(*) FROM service_record") == [(int(str(count)) + 2,)]
+
+
+QUEUE = """query Q($after: String) {
+  findings(first: 1000, after: $after, filter: { states: [DUE_SOON, PENDING] },
+           orderBy: { field: DUE_DATE, direction: ASC }) {
+    pageInfo { hasNextPage } nodes { dueOn workingDaysLeft }
+  }
+}"""
+
+
+def test_the_insurer_queue_comes_in_due_day_order_across_pages(site: Site, page: Page) -> None:
+    """The work queue is the server's due-day order (findings orderBy DUE_DATE), page after
+    page, with the working days left from the ruleset's holiday calendar."""
+    token = site.tokens[INSURER]
+    answer = graphql_raw(site, token, QUEUE)["data"]["findings"]
+    assert not answer["pageInfo"]["hasNextPage"]
+    expected = [(n["dueOn"] or "", n["workingDaysLeft"]) for n in answer["nodes"]]
+    assert len(expected) > 25, "the demo insurer needs more than one page of open items"
+    open_as(page, f"{site.base}/insurer", token)
+    shown = page.locator("#queue tbody tr")
+    shown.first.wait_for()
+    assert shown.count() == 25
+    more = page.locator("#queue button", has_text="加载后续事项")
+    more.focus()
+    page.keyboard.press("Enter")
+    shown.nth(25).wait_for()
+    dues = shown.evaluate_all("rs => rs.map(r => r.dataset.due)")
+    assert dues == [due for due, _ in expected[: len(dues)]]
+    # The second page's first row has the focus, for the keyboard's reader.
+    assert page.evaluate("document.activeElement.closest('tr').dataset.due") == dues[25]
+    left = shown.evaluate_all("rs => rs.map(r => r.querySelector('[data-label=剩余]').textContent)")
+    # Due days past the holiday calendar's last year: "not covered", never a weekday guess.
+    said = {None: "日历未覆盖", 0: "今天到期"}
+    for text, (_, n) in zip(left, expected, strict=False):
+        assert text == said.get(n, f"剩 {n} 个工作日"), (text, n)
+    assert any(n for _, n in expected[: len(left)]), "some open item within the calendar"
 
 
 def _other(site: Site, sql: str, *params: object) -> str:

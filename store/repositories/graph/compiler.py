@@ -35,6 +35,7 @@ from store.repositories.graph import audit, keyset, split
 from store.repositories.graph.jsonsql import JsonSql
 from store.repositories.graph.parameters import DIRECT, Binder
 from store.repositories.graph.registry import ENTITIES, Entity, Relation
+from store.repositories.graph.semijoin import merged
 from store.repositories.graph.tree import (
     Connection,
     ConnectionSelection,
@@ -330,7 +331,8 @@ class GraphCompiler:
         pk = spec.column(row, spec.pk)
         sort_column = self._sort_column(spec, row, args, pk)
         descending = args.direction is Direction.DESC
-        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
+        # The scope's and the filters' semi-joins on one key as one (graph/semijoin.py).
+        conditions = merged([self.scope.where(row), *self._filters(spec, row, args)])
         if link is not None:
             conditions.append(link(row))
         conditions.extend(self._cursor_conditions(args, sort_column, pk, descending))
@@ -515,7 +517,7 @@ class GraphCompiler:
 
     def _total_count(self, entity: str, args: PageArgs, link: Link | None) -> ColumnElement[Any]:
         spec, row = self._alias(entity)
-        conditions = [self.scope.where(row), *self._filters(spec, row, args)]
+        conditions = merged([self.scope.where(row), *self._filters(spec, row, args)])
         if link is not None:
             conditions.append(link(row))
         return select(func.count()).select_from(row).where(*conditions).scalar_subquery()

@@ -200,6 +200,7 @@ ENTITIES: dict[str, Entity] = {
         to_one={"region": _one("region", "region_code", "code")},
         to_many={
             "qualifications": _many("agency_qualification", "agency_id"),
+            "status_history": _many("agency_status_change", "agency_id"),
             "service_records": _many("service_record", "agency_id"),
             "staff": _many("staff_member", "agency_id"),
         },
@@ -211,6 +212,7 @@ ENTITIES: dict[str, Entity] = {
         },
     ),
     "agency_qualification": Entity(m.AgencyQualification),
+    "agency_status_change": Entity(m.AgencyStatusChange),
     "staff_member": Entity(
         m.StaffMember,
         to_one={"insurer": _one("insurer", "insurer_id"), "agency": _one("agency", "agency_id")},
@@ -368,6 +370,21 @@ ENTITIES: dict[str, Entity] = {
             "kind": among("kind"),
             "occurred_from": at_or_after("occurred_on"),
             "occurred_to": before("occurred_on"),
+        },
+    ),
+    "agency_contract": Entity(
+        m.AgencyContract,
+        to_one={
+            "insurer": _one("insurer", "insurer_id"),
+            "agency": _one("agency", "agency_id"),
+            "unit": _one("insured_unit", "unit_id"),
+            "policy": _one("insurance_policy", "policy_id"),
+        },
+        sorts={"id": "id", "signed_on": "signed_on"},
+        filters={
+            **_UNIT_FILTERS,
+            "agency": among("agency_id"),
+            "policy": among("policy_id"),
         },
     ),
     "annual_evaluation": Entity(

@@ -1,5 +1,5 @@
 """Dashboard aggregates (issue 3, item 3) computed in SQL: one statement per stats call (two
-only when grouping by YEAR over an open range: the policies' span first, see ``services/
+only when grouping by YEAR or MONTH over an open range: the policies' span first, see ``services/
 stats.py``), on PostgreSQL after a plan setting (``repository.py``); one more when the query
 selects the groups' compliance (``compliance.py``: the findings' union, grouped alike).
 
@@ -18,12 +18,14 @@ from store.repositories.stats.spec import (
     DeadlineDays,
     Dimension,
     DueCalendar,
+    MonthSpan,
     Outcome,
     PolicySpan,
     StatsFilter,
     StatsRow,
     StatsSpec,
     YearSpan,
+    month_key,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "DeadlineDays",
     "Dimension",
     "DueCalendar",
+    "MonthSpan",
     "Outcome",
     "PolicySpan",
     "StatsFilter",
@@ -39,4 +42,5 @@ __all__ = [
     "StatsRow",
     "StatsSpec",
     "YearSpan",
+    "month_key",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, s
 from store.models.complaint import Complaint
 from store.repositories.stats.context import Build
 from store.repositories.stats.deadlines import outcome_counts
-from store.repositories.stats.sql import count_if, local_day, no_category, year_of
+from store.repositories.stats.sql import count_if, local_day, no_category
 
 
 def complaints(build: Build) -> Select[Any]:
@@ -28,8 +28,7 @@ def complaints(build: Build) -> Select[Any]:
         c.answered_at,
         due_ends.label("ends"),
     ]
-    if build.by_year:
-        columns.append(year_of(local_day(c.filed_at)).label("year"))
+    columns += build.periods(local_day(c.filed_at))
     rows = (
         select(*columns, *build.unit_keys())
         .select_from(build.source(c, c.unit_id))

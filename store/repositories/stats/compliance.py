@@ -9,6 +9,7 @@ Keys of a finding:
     INSURER   the finding's insurer;
     YEAR      the year in China of its event instant (completion, filing, policy start, the
               start of the year measured) — the instant the findings' from/to filter reads;
+    MONTH     the month in China of that instant, year * 100 + month;
     CATEGORY  the service category of the service record a rule is about (R-6.3-followup,
               R-6.3-archive, R-6.1-scheme; R-6.2-major-hazard through the hazard's service);
               null for every other rule.
@@ -40,7 +41,7 @@ from store.repositories.findings import (
 )
 from store.repositories.stats.deadlines import TODAY, day_start
 from store.repositories.stats.spec import Dimension
-from store.repositories.stats.sql import local_day, year_of
+from store.repositories.stats.sql import local_day, month_of, year_of
 from store.repositories.stats.statement import labelled
 from store.repositories.stats.units import region_rollup
 
@@ -49,6 +50,7 @@ SERVICE_SUBJECTS: tuple[FindingRule, ...] = (
     FindingRule.FOLLOWUP,
     FindingRule.ARCHIVE,
     FindingRule.SCHEME,
+    FindingRule.AGENCY_WORK,  # R-7.1-staff: a service given to a suspended agency
 )
 
 
@@ -92,6 +94,7 @@ class ComplianceTally:
     insurer_id: int | None
     insurer_name: str | None
     year: int | None
+    month: int | None
     category: ServiceCategory | None
     rule: FindingRule
     state: FindingState
@@ -148,6 +151,7 @@ def compliance_statement(spec: ComplianceSpec, scope: RowScope, dialect: str) ->
             conditions.append(category.in_(spec.categories))
     keys[Dimension.INSURER] = r.c.insurer_id
     keys[Dimension.YEAR] = year_of(local_day(r.c.event_at))
+    keys[Dimension.MONTH] = month_of(local_day(r.c.event_at))
     chosen = [keys[d].label(d.value) for d in spec.dimensions]
     grouped = (
         select(*chosen, r.c.rule.label("rule"), r.c.state.label("state"), func.count().label("n"))
@@ -179,6 +183,7 @@ class ComplianceRepository:
             category = row.get(Dimension.CATEGORY.value) if Dimension.CATEGORY in dims else None
             level = row.get("region_level")
             year = row.get(Dimension.YEAR.value)
+            month = row.get(Dimension.MONTH.value)
             tallies.append(
                 ComplianceTally(
                     region_code=row.get(Dimension.REGION.value),
@@ -189,6 +194,7 @@ class ComplianceRepository:
                     insurer_id=row.get(Dimension.INSURER.value),
                     insurer_name=row.get("insurer_name"),
                     year=int(year) if year is not None else None,
+                    month=int(month) if month is not None else None,
                     category=ServiceCategory(category) if category is not None else None,
                     rule=FindingRule.of_rank(int(row["rule"])),
                     state=FindingState(row["state"]),

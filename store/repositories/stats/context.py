@@ -23,7 +23,14 @@ from store.repositories.stats.calendar import calendar_rows
 from store.repositories.stats.deadlines import day_start
 from store.repositories.stats.implied import via_parent, via_unit
 from store.repositories.stats.spec import MEASURES, Dimension, StatsSpec
-from store.repositories.stats.sql import day_number, number, years_cte
+from store.repositories.stats.sql import (
+    day_number,
+    month_of,
+    months_cte,
+    number,
+    year_of,
+    years_cte,
+)
 from store.repositories.stats.units import UNIT_DIMENSIONS, units_subquery
 
 
@@ -46,6 +53,10 @@ class Build:
         return years_cte(self.spec.years)
 
     @cached_property
+    def months(self) -> CTE:
+        return months_cte(self.spec.months)
+
+    @cached_property
     def units(self) -> Subquery | None:
         # A subquery, not a CTE: PostgreSQL materialises a CTE used by several families and
         # then plans every join with it blind (no statistics); inlined, it knows insured_unit.
@@ -54,6 +65,19 @@ class Build:
     @property
     def by_year(self) -> bool:
         return Dimension.YEAR in self.spec.dimensions
+
+    @property
+    def by_month(self) -> bool:
+        return Dimension.MONTH in self.spec.dimensions
+
+    def periods(self, day: SQLColumnExpression[Any]) -> list[ColumnElement[int]]:
+        """The YEAR and MONTH keys asked for, of an event whose day in China is ``day``."""
+        keys: list[ColumnElement[int]] = []
+        if self.by_year:
+            keys.append(year_of(day).label(Dimension.YEAR.value))
+        if self.by_month:
+            keys.append(month_of(day).label(Dimension.MONTH.value))
+        return keys
 
     @property
     def has_category_filter(self) -> bool:

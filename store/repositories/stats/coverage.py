@@ -11,7 +11,7 @@ from store.models.insurance_policy import InsurancePolicy
 from store.models.service_record import ServiceRecord
 from store.repositories.stats.context import Build
 from store.repositories.stats.spec import Dimension
-from store.repositories.stats.sql import local_day, no_category, year_of
+from store.repositories.stats.sql import local_day, no_category
 
 
 def _keys(
@@ -33,8 +33,9 @@ def _keys(
 
 
 def _policies(build: Build) -> Select[Any]:
-    """A policy's period [start, end) overlapping the range; grouped by year, one row per
-    calendar year it overlaps (clipped to the range), since a policy year rarely is one."""
+    """A policy's period [start, end) overlapping the range; grouped by year (month), one row
+    per calendar year (month) it overlaps, clipped to the range, since a policy year rarely
+    is one."""
     p = InsurancePolicy
     columns = _keys(build, p.unit_id, p.insurer_id, no_category())
     stmt = (
@@ -42,7 +43,14 @@ def _policies(build: Build) -> Select[Any]:
         .select_from(build.source(p, p.unit_id))
         .where(*build.where(p, p.unit_id), *build.insurer_in(p.insurer_id))
     )
-    if build.by_year:
+    if build.by_month:
+        # One row per calendar month the policy overlaps; its year comes with the month.
+        m = build.months
+        stmt = stmt.join_from(p, m, (p.period_start < m.c.m_end) & (p.period_end > m.c.m_start))
+        if build.by_year:
+            columns.append(m.c.y.label(Dimension.YEAR.value))
+        columns.append(m.c.m.label(Dimension.MONTH.value))
+    elif build.by_year:
         y = build.years
         stmt = stmt.join_from(p, y, (p.period_start < y.c.y_end) & (p.period_end > y.c.y_start))
         columns.append(y.c.y.label(Dimension.YEAR.value))
@@ -58,8 +66,7 @@ def _policies(build: Build) -> Select[Any]:
 def _services(build: Build) -> Select[Any]:
     s = ServiceRecord
     columns = _keys(build, s.unit_id, s.insurer_id, s.category)
-    if build.by_year:
-        columns.append(year_of(local_day(s.completed_at)).label(Dimension.YEAR.value))
+    columns += build.periods(local_day(s.completed_at))
     return (
         select(*columns, *build.unit_keys())
         .select_from(build.source(s, s.unit_id))

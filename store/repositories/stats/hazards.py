@@ -9,14 +9,13 @@ from sqlalchemy import Select, SQLColumnExpression, func, select
 from store.models.hazard import Hazard
 from store.models.service_record import ServiceRecord
 from store.repositories.stats.context import Build
-from store.repositories.stats.sql import local_day, year_of
+from store.repositories.stats.sql import local_day
 
 
 def major_hazards(build: Build) -> Select[Any]:
     h, s = Hazard, ServiceRecord
     columns: list[SQLColumnExpression[Any]] = [s.unit_id, s.insurer_id, s.category, h.told_at]
-    if build.by_year:
-        columns.append(year_of(local_day(h.found_at)).label("year"))
+    columns += build.periods(local_day(h.found_at))
     rows = (
         select(*columns, *build.unit_keys())
         .select_from(build.source(s, s.unit_id))

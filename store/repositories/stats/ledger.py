@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from store.enums import LedgerEntryKind
 from store.models.fee_ledger_entry import FeeLedgerEntry
 from store.repositories.stats.context import Build
-from store.repositories.stats.sql import fen, no_category, number, year_of
+from store.repositories.stats.sql import fen, no_category, number
 
 
 def ledger(build: Build) -> Select[Any]:
@@ -33,8 +33,7 @@ def ledger(build: Build) -> Select[Any]:
         counts_as.label("counts_as"),
         fen(e.amount).label("fen"),
     ]
-    if build.by_year:
-        columns.append(year_of(e.occurred_on).label("year"))
+    columns += build.periods(e.occurred_on)
     rows = (
         select(*columns, *build.unit_keys())
         .select_from(build.source(e, e.unit_id))

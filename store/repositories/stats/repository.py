@@ -1,6 +1,6 @@
 """The stats repository: one aggregate statement per stats call, whatever the grouping (and
-the policies' span first when grouping by YEAR over an open range); on PostgreSQL preceded by
-the plan setting below."""
+the policies' span first when grouping by YEAR or MONTH over an open range); on PostgreSQL
+preceded by the plan setting below."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ class StatsRepository:
                     insurer_id=row.get(Dimension.INSURER.value),
                     insurer_name=row.get("insurer_name"),
                     year=row.get(Dimension.YEAR.value),
+                    month=row.get(Dimension.MONTH.value),
                     # The union loses the enum type (some families have no category).
                     category=ServiceCategory(category) if category is not None else None,
                     # PostgreSQL sums bigints into NUMERIC: back to int, exactly.

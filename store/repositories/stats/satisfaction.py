@@ -9,14 +9,13 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from store.models.follow_up import FollowUp
 from store.models.service_record import ServiceRecord
 from store.repositories.stats.context import Build
-from store.repositories.stats.sql import count_if, local_day, number, year_of
+from store.repositories.stats.sql import count_if, local_day, number
 
 
 def satisfaction(build: Build) -> Select[Any]:
     f, s = FollowUp, ServiceRecord
     columns: list[SQLColumnExpression[Any]] = [s.unit_id, s.insurer_id, s.category, f.satisfaction]
-    if build.by_year:
-        columns.append(year_of(local_day(f.visited_at)).label("year"))
+    columns += build.periods(local_day(f.visited_at))
     rows = (
         select(*columns, *build.unit_keys())
         .select_from(build.source(s, s.unit_id))

@@ -24,7 +24,7 @@ from store.models.unit_confirmation import UnitConfirmation
 from store.repositories.stats.context import Build
 from store.repositories.stats.deadlines import outcome_counts
 from store.repositories.stats.implied import same_unit
-from store.repositories.stats.sql import count_if, local_day, year_of
+from store.repositories.stats.sql import count_if, local_day
 
 
 def _latest(
@@ -107,8 +107,7 @@ def _rows(build: Build) -> Subquery:
         rec.c.disputed_id,
         *build.unit_keys(rec),
     ]
-    if build.by_year:
-        columns.append(year_of(local_day(rec.c.completed_at)).label("year"))
+    columns += build.periods(local_day(rec.c.completed_at))
     return (
         select(*columns)
         .select_from(rec)

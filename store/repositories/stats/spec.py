@@ -20,6 +20,9 @@ class Dimension(enum.StrEnum):
     INDUSTRY = "industry_code"
     INSURER = "insurer_id"
     YEAR = "year"
+    # The calendar month in China of the event, keyed year * 100 + month (202503): a whole
+    # monthly trend is one grouping, hence one statement (issue 7), not a query per month.
+    MONTH = "month"
     CATEGORY = "category"
 
 
@@ -135,6 +138,21 @@ class YearSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class MonthSpan:
+    """A calendar month clipped to the filtered range: [start, end); ``month`` is its key,
+    year * 100 + month."""
+
+    month: int
+    start: date
+    end: date
+
+
+def month_key(day: date) -> int:
+    """The MONTH key of a day: year * 100 + month (2025-03-14 → 202503)."""
+    return day.year * 100 + day.month
+
+
+@dataclass(frozen=True, slots=True)
 class StatsSpec:
     dimensions: tuple[Dimension, ...]
     region_level: RegionLevel
@@ -143,6 +161,7 @@ class StatsSpec:
     calendar: DueCalendar
     years: tuple[YearSpan, ...]  # used only when grouping by YEAR (policies span years)
     as_of: date  # "today": decides overdue against pending
+    months: tuple[MonthSpan, ...] = ()  # used only when grouping by MONTH, as ``years``
 
     @property
     def ordered_dimensions(self) -> tuple[Dimension, ...]:
@@ -172,3 +191,4 @@ class StatsRow:
     year: int | None
     category: ServiceCategory | None
     measures: dict[str, int]
+    month: int | None = None  # year * 100 + month (MONTH)

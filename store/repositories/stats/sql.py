@@ -30,7 +30,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
 
-from store.repositories.stats.spec import YearSpan
+from store.repositories.stats.spec import MonthSpan, YearSpan
 
 
 class local_day(FunctionElement[date]):
@@ -95,6 +95,12 @@ def year_of(day: SQLColumnExpression[Any]) -> ColumnElement[int]:
     return cast(extract("year", day), Integer)
 
 
+def month_of(day: SQLColumnExpression[Any]) -> ColumnElement[int]:
+    """The MONTH key of a calendar day, year * 100 + month, as an integer on both backends:
+    one integer column to group and order by, read back as "YYYY-MM" in ``services``."""
+    return year_of(day) * number(100) + cast(extract("month", day), Integer)
+
+
 def fen(amount: SQLColumnExpression[Any]) -> ColumnElement[int]:
     """An amount in yuan as integer fen (分): sums stay exact even where NUMERIC is REAL."""
     return cast(func.round(amount * number(100)), BigInteger)
@@ -124,4 +130,23 @@ def years_cte(years: tuple[YearSpan, ...]) -> CTE:
         values(column("y", Integer), column("y_start", Date), column("y_end", Date), name="years")
         .data(rows)
         .cte("years")
+    )
+
+
+def months_cte(months: tuple[MonthSpan, ...]) -> CTE:
+    """Calendar months clipped to the range, to spread a policy over the months it covers;
+    ``y`` is each month's year, for a grouping by YEAR and MONTH at once."""
+    if not months:
+        return no_rows(m=Integer(), y=Integer(), m_start=Date(), m_end=Date()).cte("months")
+    rows = [(m.month, m.month // 100, m.start, m.end) for m in months]
+    return (
+        values(
+            column("m", Integer),
+            column("y", Integer),
+            column("m_start", Date),
+            column("m_end", Date),
+            name="months",
+        )
+        .data(rows)
+        .cte("months")
     )

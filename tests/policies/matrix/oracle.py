@@ -72,6 +72,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "policy_service_item": ("insurance_policy", "policy_id"),
     "scheme_item": ("service_scheme", "scheme_id"),
     "agency_qualification": ("agency", "agency_id"),
+    "agency_status_change": ("agency", "agency_id"),
     "staff_training": ("staff_member", "staff_id"),
 }
 
@@ -84,6 +85,7 @@ UNIT_COLUMN: dict[str, str] = {
     "complaint": "unit_id",
     "fee_ledger_entry": "unit_id",
     "unit_confirmation": "unit_id",
+    "agency_contract": "unit_id",
 }
 
 # Protected columns (R-4.2-privacy) and their GraphQL names.
@@ -226,6 +228,8 @@ class Oracle:
             ok, who = row["id"] == agency, f"agency {row['id']}"
         elif resource == "staff_member":
             ok, who = row["agency_id"] == agency, f"staff of agency {row['agency_id']}"
+        elif resource == "agency_contract":
+            ok, who = row["agency_id"] == agency, f"contract of agency {row['agency_id']}"
         else:
             return Verdict(False, f"assigned means nothing for {resource}")
         return Verdict(ok, who + ("" if ok else f", not agency {agency}'s"))

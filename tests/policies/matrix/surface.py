@@ -33,6 +33,7 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("InsuredUnit", "insured_unit", "insuredUnit", "insuredUnits"),
     RecordType("Agency", "agency", "agency", "agencies"),
     RecordType("AgencyQualification", "agency_qualification", None, None),
+    RecordType("AgencyStatusChange", "agency_status_change", None, None),
     RecordType("StaffMember", "staff_member", "staffMember", "staffMembers"),
     RecordType("StaffTraining", "staff_training", "staffTraining", "staffTrainings"),
     RecordType("InsurancePolicy", "insurance_policy", "insurancePolicy", "insurancePolicies"),
@@ -45,6 +46,7 @@ TYPES: tuple[RecordType, ...] = (
     RecordType("UnitConfirmation", "unit_confirmation", "unitConfirmation", "unitConfirmations"),
     RecordType("Complaint", "complaint", "complaint", "complaints"),
     RecordType("FeeLedgerEntry", "fee_ledger_entry", "feeLedgerEntry", "feeLedgerEntries"),
+    RecordType("AgencyContract", "agency_contract", "agencyContract", "agencyContracts"),
     RecordType("AnnualEvaluation", "annual_evaluation", "annualEvaluation", "annualEvaluations"),
     RecordType(
         "ImprovementMeasure", "improvement_measure", "improvementMeasure", "improvementMeasures"
@@ -156,6 +158,13 @@ RELATIONS: tuple[Relation, ...] = (
         "list",
         _back("agency_qualification", "agency_id"),
     ),
+    _r(
+        "Agency",
+        "statusHistory",
+        "agency_status_change",
+        "list",
+        _back("agency_status_change", "agency_id"),
+    ),
     _r("Agency", "staff", "staff_member", "list", _back("staff_member", "agency_id")),
     _r(
         "Agency",
@@ -232,6 +241,10 @@ RELATIONS: tuple[Relation, ...] = (
     _r("FeeLedgerEntry", "policy", "insurance_policy", "one", _fk("policy_id")),
     _r("FeeLedgerEntry", "serviceRecord", "service_record", "one", _fk("service_record_id")),
     _r("FeeLedgerEntry", "corrects", "fee_ledger_entry", "one", _fk("corrects_id")),
+    _r("AgencyContract", "insurer", "insurer", "one", _fk("insurer_id")),
+    _r("AgencyContract", "agency", "agency", "one", _fk("agency_id")),
+    _r("AgencyContract", "unit", "insured_unit", "one", _fk("unit_id")),
+    _r("AgencyContract", "policy", "insurance_policy", "one", _fk("policy_id")),
     _r("AnnualEvaluation", "insurer", "insurer", "one", _fk("insurer_id")),
     _r("AnnualEvaluation", "supersedes", "annual_evaluation", "one", _fk("supersedes_id")),
     _r("ImprovementMeasure", "insurer", "insurer", "one", _fk("insurer_id")),

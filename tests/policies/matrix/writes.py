@@ -125,7 +125,7 @@ def _named(world: World, refs: Refs) -> list[Ref]:
     return list(refs)
 
 
-# -- the sixteen mutations ------------------------------------------------------------------
+# -- the seventeen mutations ------------------------------------------------------------------
 
 
 def _policy_targets(world: World) -> list[Target]:
@@ -350,6 +350,34 @@ def _ledger_input(world: World, refs: Refs) -> Input:
     }
 
 
+def _contract_targets(world: World) -> list[Target]:
+    """Every policy, with the first agency that may take new work (R-7.1-staff)."""
+    agency = min(a["id"] for a in world.rows("agency") if a["status"] == "active")
+    return [
+        Target((("insurance_policy", p), ("agency", agency)))
+        for p in _keys(world, "insurance_policy")
+    ]
+
+
+def _contract_stores(world: World, refs: Refs) -> Row:
+    policy = _row(world, refs[0])
+    return _parties(policy) | {"agency_id": refs[1][1], "policy_id": policy["id"]}
+
+
+def _contract_input(world: World, refs: Refs) -> Input:
+    policy = _row(world, refs[0])
+    return {
+        "insurerId": global_id("insurer", policy["insurer_id"]),
+        "agencyId": _gid(refs[1]),
+        "unitId": global_id("insured_unit", policy["unit_id"]),
+        "policyId": _gid(refs[0]),
+        "signedOn": str(policy["period_start"]),
+        "validFrom": str(policy["period_start"]),  # inside every policy's own period
+        "scopeOfServices": "隐患排查",
+        "documentRef": f"MATRIX-HT-{policy['id']}",
+    }
+
+
 def _evaluation_targets(world: World) -> list[Target]:
     years = {(e["insurer_id"], e["year"]) for e in world.rows("annual_evaluation")}
     insurers = keys_sorted(world.tables["insurer"])
@@ -492,6 +520,15 @@ MUTATIONS: tuple[Mutation, ...] = (
         _named,
         _ledger_stores,
         _ledger_input,
+    ),
+    Mutation(
+        "createAgencyContract",
+        "agency_contract",
+        "create",
+        _contract_targets,
+        _named,
+        _contract_stores,
+        _contract_input,
     ),
     Mutation(
         "createEvaluation",

@@ -123,6 +123,22 @@ def ledger(s: Scene) -> Input:
     }
 
 
+def agency_contract(s: Scene) -> Input:
+    """R-7.4-archive: the scene's insurer hires the scene's agency for its 2024 policy."""
+    return {
+        "insurerId": s.insurer_id,
+        "agencyId": s.gid("Agency", s.world.agency.id),
+        "unitId": s.unit_id,
+        "policyId": s.gid("InsurancePolicy", s.policy.id),
+        "signedOn": "2023-12-20",
+        "validFrom": "2024-01-01",
+        "validTo": "2024-12-31",
+        "scopeOfServices": "隐患排查、安全培训",
+        "documentRef": "HT-2024-0017",
+        "documentSha256": "AB" * 32,
+    }
+
+
 SECTIONS: Input = {
     "schemeImplementation": "全年完成隐患排查212家次",
     "unitSatisfaction": "回访满意度4.6分",

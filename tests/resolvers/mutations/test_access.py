@@ -55,7 +55,7 @@ def as_role(role: Role, world: World, name: str = "writer") -> Identity:
 
 
 def test_the_table_names_every_workflow() -> None:
-    assert len(CASES) == 16 and set(WRITER_ROLE) == {case.field for case in CASES}
+    assert len(CASES) == 17 and set(WRITER_ROLE) == {case.field for case in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.field)

@@ -26,6 +26,7 @@ def test_every_create_takes_a_key() -> None:
             "decideOnServiceRecord",
             "fileComplaint",
             "addLedgerEntry",
+            "createAgencyContract",
             "createEvaluation",
             "reviseEvaluation",
             "createImprovementMeasure",

@@ -1,5 +1,6 @@
 """A small archive to test against: two units of one insurer, each with a contract, a
-scheme, records with hazards, a follow-up, a confirmation, ledger entries and a complaint,
+scheme, records with hazards, a follow-up, a confirmation, ledger entries, a complaint and
+a hired agency's contract,
 all written through the ORM (so through the archive hook, store/archive/hook.py).
 """
 
@@ -18,6 +19,8 @@ from store.models.archive_entry import ArchiveEntry
 from store.models.insurance_policy import InsurancePolicy
 from store.models.insured_unit import InsuredUnit
 from store.models.service_record import ServiceRecord
+from tests.factories.agency import create_agency
+from tests.factories.agency_contract import create_contract
 from tests.factories.complaint import create_complaint
 from tests.factories.fee_ledger_entry import create_entry
 from tests.factories.follow_up import create_follow_up
@@ -45,6 +48,7 @@ async def _fill(session: AsyncSession, policy: InsurancePolicy) -> ServiceRecord
     await create_confirmation(session, record)
     await create_entry(session, policy)
     await create_complaint(session, insurer_id=policy.insurer_id, unit_id=policy.unit_id)
+    await create_contract(session, policy, (await create_agency(session)).id)
     return record
 
 

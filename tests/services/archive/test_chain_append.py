@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.complaint import ComplaintAnswer, answer_complaint
 from services.service_record import CompletionInput, complete_service_record
-from store.archive import canonical
+from store.archive import canonical, chain
 from store.archive.sources import AGENCY, MATERIAL, SOURCES
 from store.models.archive_entry import ArchiveEntry
 from store.models.archive_head import ArchiveHead
@@ -110,6 +110,44 @@ async def test_bulk_uploads_archive_what_they_write(
     assert (await run_verify(session)).intact
 
 
+async def test_one_chunk_over_two_units_is_archived_from_the_returned_rows(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    """A bulk chunk archives records and hazards from what their INSERT … RETURNING gave back
+    (no read-back): the entries are those a read-back would make, each unit's chain gets
+    its own rows in id order, records before hazards, and both heads move."""
+    scene = await build_scene(session)
+    await session.commit()
+    first, second = scene.policies
+    lines = [record_line(scene.world, p) for p in (second, first, second)]
+    lines[0]["hazards"] = lines[0]["hazards"] * 2  # a record with two hazards
+    before = {p.unit_id: len(await entries_of(session, p.unit_id)) for p in (first, second)}
+    outcome = await upload(sessions, "service-records", ndjson(lines))
+    assert outcome.as_dict()["created"] == 3
+
+    added: list[ArchiveEntry] = []
+    for policy, records, hazards in ((first, 1, 1), (second, 2, 3)):
+        new = (await _chain_is_linked(session, policy.unit_id))[before[policy.unit_id] :]
+        assert [e.source_table for e in new] == ["service_record"] * records + ["hazard"] * hazards
+        for name in ("service_record", "hazard"):
+            ids = [e.source_id for e in new if e.source_table == name]
+            assert ids == sorted(ids)
+        added += new
+    changes = chain.Changes()
+    for entry in added:
+        changes.inserted[entry.source_table].add(entry.source_id)
+    conn = await session.connection()
+    read_back = await conn.run_sync(lambda sync: chain._pending(sync, changes))
+    fields: tuple[str, ...] = ("unit_id", "insurer_id", "kind", "source_table", "source_id")
+    fields += ("source_version", "content")
+
+    def key(e: object) -> tuple[object, ...]:
+        return tuple(getattr(e, f) for f in fields)
+
+    assert sorted(map(key, added)) == sorted(map(key, read_back))
+    assert (await run_verify(session)).intact
+
+
 async def test_a_rolled_back_write_leaves_no_entry(
     sessions: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:
@@ -143,9 +181,11 @@ async def test_a_chain_cannot_fork(session: AsyncSession, backend: str) -> None:
         await create_service_record(session, scene.policies[0])
     finally:
         event.remove(sync, "before_cursor_execute", seen)
-    heads = [s for s in statements if "FROM archive_head" in s and s.lstrip().startswith("SELECT")]
+    # The heads are created or locked by one upsert (store/archive/chain.py ``_lock_heads``):
+    # ON CONFLICT DO UPDATE locks an existing head as SELECT … FOR UPDATE would.
+    heads = [s for s in statements if s.lstrip().startswith("INSERT INTO archive_head")]
     assert heads, statements
-    assert all(("FOR UPDATE" in s) == (backend == "postgresql") for s in heads)
+    assert all("ON CONFLICT (unit_id) DO UPDATE" in s and "RETURNING" in s for s in heads)
 
     last = (await entries_of(session, unit))[-1]
     twin = {c: getattr(last, c) for c in ("unit_id", "insurer_id", "seq", "kind", "content")}
@@ -155,3 +195,28 @@ async def test_a_chain_cannot_fork(session: AsyncSession, backend: str) -> None:
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
             await session.flush()
+
+
+async def test_a_second_writer_waits_for_the_head(
+    session: AsyncSession, engine: AsyncEngine, backend: str
+) -> None:
+    """The heads' upsert hands back an existing head unchanged (its no-op DO UPDATE), and on
+    PostgreSQL a second writer to a chain whose head another transaction holds (here: is
+    creating) waits instead of forking it; with a lock timeout it gives up rather than
+    append on a stale head (R-7.4-archive). SQLite has one writer at a time."""
+    scene = await build_scene(session)
+    unit = scene.units[0].id
+    await create_service_record(session, scene.policies[0])  # this transaction holds the head
+    conn = await session.connection()
+    entries = await _chain_is_linked(session, unit)
+    got = await conn.run_sync(lambda sync: chain._lock_heads(sync, [unit]))
+    assert got == {unit: (len(entries), entries[-1].hash)}
+    await session.refresh(await session.get(ArchiveHead, unit))  # unchanged by the upsert
+    await _chain_is_linked(session, unit)
+    if backend != "postgresql":
+        return
+    async with engine.connect() as other:
+        await other.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        with pytest.raises(DBAPIError, match="lock timeout"):
+            await other.run_sync(lambda sync: chain._lock_heads(sync, [unit]))
+        await other.rollback()

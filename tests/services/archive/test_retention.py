@@ -21,21 +21,25 @@ from store.models.fee_ledger_entry import FeeLedgerEntry
 from tests.services.archive.scene import RETENTION_YEARS, Scene, build_scene, entries_of, sql
 
 MIGRATION = importlib.import_module("store.migrations.versions.0008_archive_chain")
+# Migration 0010 archives agency contracts with 0008's trigger functions.
+CONTRACTS = importlib.import_module("store.migrations.versions.0010_agency_contracts")
+FROZEN = {**MIGRATION.FROZEN, **CONTRACTS.FROZEN}
+AGED_BY = {**MIGRATION.AGED_BY, **dict.fromkeys(CONTRACTS.FROZEN)}
 
 
 def test_the_migration_keeps_the_rulesets_years_and_the_sources_columns() -> None:
     assert {r.retention.years for r in rulesets()} == {MIGRATION.RETENTION_YEARS}
-    assert MIGRATION.RETENTION_YEARS == RETENTION_YEARS
-    assert set(MIGRATION.FROZEN) == set(SOURCES) == set(MIGRATION.AGED_BY)
-    for table, (frozen, once) in MIGRATION.FROZEN.items():
+    assert MIGRATION.RETENTION_YEARS == RETENTION_YEARS == CONTRACTS.RETENTION_YEARS
+    assert set(FROZEN) == set(SOURCES) == set(AGED_BY)
+    for table, (frozen, once) in FROZEN.items():
         free, set_once = MUTABLE.get(table, ((), ()))
         columns = [c.name for c in Base.metadata.tables[table].columns]
         assert sorted(frozen) == sorted(c for c in columns if c not in free + set_once), table
         assert once == set_once, table
         dated = "created_at" in columns
-        assert (MIGRATION.AGED_BY[table] is None) == dated, table
+        assert (AGED_BY[table] is None) == dated, table
         if not dated:
-            assert MIGRATION.AGED_BY[table] == SOURCES[table].parent, table
+            assert AGED_BY[table] == SOURCES[table].parent, table
 
 
 def test_no_archived_column_is_personal_or_secret() -> None:
@@ -91,6 +95,8 @@ async def _refused(session: AsyncSession, statement: str, **params: object) -> N
         "UPDATE service_record SET completed_at = started_at WHERE unit_id = :u",  # set once
         "UPDATE hazard SET description = 'x' WHERE service_record_id IN "
         "(SELECT id FROM service_record WHERE unit_id = :u)",
+        "DELETE FROM agency_contract WHERE unit_id = :u",  # migration 0010
+        "UPDATE agency_contract SET valid_to = NULL, scope_of_services = 'x' WHERE unit_id = :u",
     ],
 )
 async def test_the_database_refuses_deletes_and_rewrites(
@@ -162,7 +168,13 @@ async def test_emptying_a_table_is_refused(session: AsyncSession, backend: str) 
     """PostgreSQL: TRUNCATE (a statement-level trigger); SQLite, which has no TRUNCATE: the
     unqualified DELETE it would use instead (its row triggers turn the truncate shortcut off)."""
     await build_scene(session)
-    for table in ("archive_entry", "archive_head", "fee_ledger_entry", "service_record"):
+    for table in (
+        "archive_entry",
+        "archive_head",
+        "fee_ledger_entry",
+        "service_record",
+        "agency_contract",
+    ):
         if backend == "postgresql":
             await _refused(session, f"TRUNCATE {table} CASCADE")
         else:

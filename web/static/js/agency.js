@@ -1,6 +1,7 @@
 // The technical service agency's pages (issue 9): the services assigned to it (planned, due,
-// done), a form to record one it has done — process, hazards found, the major-hazard flag and
-// when the unit was told (R-6.2-major-hazard) — through completeServiceRecord, and its history.
+// done), a form to record one it has done — the content actually delivered, the process,
+// hazards found, the major-hazard flag and when the unit was told (R-6.2-major-hazard) —
+// through completeServiceRecord, and its history.
 // The agency is the token's: no agency id is read from the URL.
 import { CATEGORY, SERVICE_STATUS, el, gql, recordName, showError, status, table } from "./api.js";
 import { $, OUTCOME, chinaInstant, minute, recordFromUrl, session, submit, success, todayInChina } from "./self.js";
@@ -18,7 +19,7 @@ const ASSIGNED = `query Assigned($agency: ID!) {
 const HISTORY = `query History($agency: ID!, $after: String) {
   serviceRecords(first: ${PAGE}, after: $after, filter: { agency: [$agency], status: [COMPLETED, CONFIRMED, DISPUTED] }, orderBy: { field: COMPLETED_AT, direction: DESC }) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id category status completedAt unit { name } hazards { isMajor toldAt } }
+    nodes { id category status completedAt content unit { name } hazards { isMajor toldAt } }
   }
 }`;
 
@@ -46,7 +47,7 @@ async function loadAssigned() {
     button.addEventListener("click", () => {
       $("s-record").value = r.id;
       showContent();
-      $("s-started").focus();
+      $("s-content").focus();
     });
     return row(recordLink(r.id), r.unit.name, CATEGORY[r.category] ?? r.category, r.plannedOn, due ? "已到期，待完成" : "计划中", r.content, button);
   });
@@ -66,9 +67,18 @@ async function loadAssigned() {
   showContent();
 }
 
+// The planned content, shown and put in the content field as a start, unless the user has
+// already typed there for this record (a refused submit keeps what was typed).
+let contentFor = null;
+
 function showContent() {
   const r = planned.find((p) => p.id === $("s-record").value);
-  $("s-content").textContent = r ? `计划内容：${r.content}（地点：${r.place}）` : "";
+  $("s-planned").textContent = r ? `计划内容：${r.content}（地点：${r.place}）` : "";
+  $("s-planned").hidden = !r;
+  if ((r?.id ?? null) !== contentFor) {
+    $("s-content").value = r ? r.content : "";
+    contentFor = r?.id ?? null;
+  }
 }
 
 const cursors = [null];
@@ -78,11 +88,11 @@ async function loadHistory(index = 0) {
   const rows = page.nodes.map((r) => {
     const major = r.hazards.filter((h) => h.isMajor);
     const untold = major.filter((h) => !h.toldAt).length;
-    return row(recordLink(r.id), r.unit.name, CATEGORY[r.category] ?? r.category, SERVICE_STATUS[r.status] ?? r.status, minute(r.completedAt), `${r.hazards.length} 项${major.length ? `（重大 ${major.length}${untold ? `，未告知 ${untold}` : ""}）` : ""}`);
+    return row(recordLink(r.id), r.unit.name, CATEGORY[r.category] ?? r.category, SERVICE_STATUS[r.status] ?? r.status, minute(r.completedAt), r.content, `${r.hazards.length} 项${major.length ? `（重大 ${major.length}${untold ? `，未告知 ${untold}` : ""}）` : ""}`);
   });
   $("history").replaceChildren(
     rows.length
-      ? table(`已完成的服务（共 ${page.totalCount} 项）`, ["服务", "投保单位", "类别", "状态", "完成时间", "隐患"], rows, "text")
+      ? table(`已完成的服务（共 ${page.totalCount} 项）`, ["服务", "投保单位", "类别", "状态", "完成时间", "服务内容", "隐患"], rows, "text")
       : el("p", { class: "muted", role: "status", text: "尚无已完成的服务。" }),
   );
   cursors[index + 1] = page.pageInfo.endCursor;
@@ -137,6 +147,8 @@ async function record(event) {
     recordId: $("s-record").value,
     startedAt: chinaInstant($("s-started").value),
     completedAt: chinaInstant($("s-completed").value),
+    // Sent as typed: a blank one is the server's to refuse (REQUIRED beside the field).
+    content: $("s-content").value,
     process: $("s-process").value.trim() || null,
     hazards,
   };
@@ -154,6 +166,7 @@ async function record(event) {
   const done = await submit(form, COMPLETE, { input }, "completeServiceRecord");
   if (!done) return;
   form.reset();
+  contentFor = null;
   $("hazard-list").replaceChildren();
   success($("service-done"), `${recordName(done.id)} 已记录为“${SERVICE_STATUS[done.status] ?? done.status}”，等待投保单位确认。`);
   cursors.length = 1;

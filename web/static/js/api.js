@@ -105,7 +105,7 @@ const RULE_NAMES = {
   "R-6.3-followup": "服务后回访",
   "R-6.3-archive": "服务记录归档",
   "R-6.4-complaint": "投诉答复",
-  "R-7.1-staff": "人员培训",
+  "R-7.1-staff": "人员培训与机构管理",
   "R-7.3-ledger": "费用台账",
   "R-7.4-archive": "单位服务档案",
   "R-8.1-evaluation": "年度评估",

@@ -66,9 +66,10 @@ export function barChart(container, { title, labels, series, onClick, percent = 
   }
 }
 
-export function lineChart(container, { title, labels, series }) {
+export function lineChart(container, { title, labels, series, onClick }) {
   const chart = instance(container);
   if (!chart) return;
+  chart.off("click");
   container.setAttribute("role", "img");
   container.setAttribute("aria-label", title);
   chart.setOption(
@@ -84,4 +85,5 @@ export function lineChart(container, { title, labels, series }) {
     },
     true,
   );
+  if (onClick) chart.on("click", (event) => onClick(event.dataIndex));
 }

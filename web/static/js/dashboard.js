@@ -1,20 +1,34 @@
 // The regulator dashboard (issue 7): the jurisdiction's figures from `stats`, the overdue
-// items from `findings`, full-text `search`; every figure links to the records behind it
+// items from `findings`, full-text `search`; every count links to the records behind it
 // (/dashboard/records, keyset pages of the GraphQL connections). The token's scope decides
 // what every answer holds: the page filters nothing itself.
+//
+// The view (region and its level, industry, year, month range) lives in the query string:
+// every drill pushes a history entry, so a view can be bookmarked or shared and the back
+// button steps back through the drills. A page load is three requests: who is asking, the
+// board's aggregates, and (in parallel) the overdue items and the monthly trend, each
+// figure computed by one SQL statement per `stats` field (MONTH grouping for the trend).
 import { ApiError, el, fmt, gql, recordName, ruleName, showError, status, table, token } from "./api.js";
 import { barChart, lineChart } from "./chart.js";
 
 const $ = (id) => document.getElementById(id);
 const NEXT_LEVEL = { PROVINCE: "CITY", CITY: "COUNTY" };
 
+// The years to choose from: those between the first and the last completed service, two
+// keyset lookups on an index (a stats call over every year cost seconds on the bench data).
+const SINCE = "2000-01-01T00:00:00Z"; // "completed at all": no record has a null key here
 const WHO = `query Who {
   viewer { displayName roles }
-  years: stats(groupBy: [YEAR]) { groups { year services { delivered } } }
+  first: serviceRecords(first: 1, filter: {completedFrom: "${SINCE}"}, orderBy: {field: COMPLETED_AT, direction: ASC}) { nodes { completedAt } }
+  last: serviceRecords(first: 1, filter: {completedFrom: "${SINCE}"}, orderBy: {field: COMPLETED_AT, direction: DESC}) { nodes { completedAt } }
 }`;
 
-const BOARD = `query Board($region: String, $level: RegionLevel!, $from: Date, $to: Date) {
-  regions: stats(groupBy: [REGION], regionLevel: $level, filter: {region: $region, from: $from, to: $to}) {
+// The filter every section shares (region, industry, range): one variable set.
+const BOARD = `query Board($regionId: ID!, $drilled: Boolean!, $level: RegionLevel!, $filter: StatsFilter) {
+  here: region(id: $regionId) @include(if: $drilled) {
+    code name level parent { code name level parent { code name level } }
+  }
+  regions: stats(groupBy: [REGION], regionLevel: $level, filter: $filter) {
     groups {
       region { code name level }
       unitsCovered
@@ -24,10 +38,10 @@ const BOARD = `query Board($region: String, $level: RegionLevel!, $from: Date, $
       complaints { filed answered }
     }
   }
-  industries: stats(groupBy: [INDUSTRY], filter: {region: $region, from: $from, to: $to}) {
-    groups { industry { code name } unitsCovered services { delivered } }
+  industries: stats(groupBy: [INDUSTRY], filter: $filter) {
+    groups { industry { code name } unitsCovered services { delivered } majorHazards { untold } complaints { filed } }
   }
-  insurers: stats(groupBy: [INSURER], filter: {region: $region, from: $from, to: $to}) {
+  insurers: stats(groupBy: [INSURER], filter: $filter) {
     groups {
       insurer { id name }
       followUp { onTime late overdue }
@@ -46,37 +60,111 @@ const OVERDUE = `query Overdue($region: String, $from: Date, $to: Date) {
   }
 }`;
 
-const state = { crumbs: [], level: "PROVINCE", year: "" };
+// The year's months in one `stats` call grouped by MONTH: one SQL statement.
+const TREND = `query Trend($filter: StatsFilter) {
+  trend: stats(groupBy: [MONTH], filter: $filter) {
+    groups { month services { delivered } complaints { filed } majorHazards { found } }
+  }
+}`;
 
-function range() {
+const LEVELS = ["PROVINCE", "CITY", "COUNTY"];
+const state = { region: null, level: "PROVINCE", year: "", m1: 1, m2: 12, industry: null };
+const names = new Map(); // region code -> name, as the answers gave them (for the crumbs)
+let years = []; // years with completed services, newest first
+let crumbs = []; // [{code, name}] from the top of the jurisdiction down to state.region
+let industryName = null;
+
+const pad = (n) => String(n).padStart(2, "0");
+const monthStart = (y, m) => (m > 12 ? `${y + 1}-01-01` : `${y}-${pad(m)}-01`);
+
+function range(m1 = state.m1, m2 = state.m2) {
   if (!state.year) return { from: null, to: null };
   const y = Number(state.year);
-  return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
+  return { from: monthStart(y, m1), to: monthStart(y, m2 + 1) };
 }
 
-function region() {
-  return state.crumbs.length ? state.crumbs[state.crumbs.length - 1].code : null;
+function filter(extra = {}) {
+  const { from, to } = range();
+  const f = { region: state.region, industries: state.industry ? [state.industry] : null, from, to, ...extra };
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== null && v !== undefined));
 }
+
+// --- the view in the URL -----------------------------------------------------------------
+
+function readUrl() {
+  const q = new URLSearchParams(location.search);
+  state.region = /^\d{6}$/.test(q.get("region") ?? "") ? q.get("region") : null;
+  state.level = LEVELS.includes(q.get("level")) ? q.get("level") : state.region ? "CITY" : "PROVINCE";
+  const year = q.get("year");
+  state.year = year === "all" ? "" : /^\d{4}$/.test(year ?? "") ? year : years.length ? String(years[0]) : "";
+  const [a, b] = (q.get("months") ?? "").split("-").map(Number);
+  const ok = (m) => Number.isInteger(m) && m >= 1 && m <= 12;
+  state.m1 = ok(a) ? a : 1;
+  state.m2 = ok(b) && b >= state.m1 ? b : ok(a) ? (q.get("months").includes("-") ? 12 : a) : 12;
+  state.industry = /^[\w.-]{1,8}$/.test(q.get("industry") ?? "") ? q.get("industry") : null;
+}
+
+function urlOf() {
+  const q = new URLSearchParams();
+  if (state.region) {
+    q.set("region", state.region);
+    q.set("level", state.level);
+  }
+  q.set("year", state.year || "all");
+  if (state.year && (state.m1 !== 1 || state.m2 !== 12)) {
+    q.set("months", state.m1 === state.m2 ? String(state.m1) : `${state.m1}-${state.m2}`);
+  }
+  if (state.industry) q.set("industry", state.industry);
+  return `${location.pathname}?${q}`;
+}
+
+// A drill or a filter change: a new history entry, then the board for it.
+function go(change) {
+  Object.assign(state, change);
+  history.pushState(null, "", urlOf());
+  syncControls();
+  load();
+}
+
+function syncControls() {
+  $("year").value = state.year;
+  $("month-from").value = String(state.m1);
+  $("month-to").value = String(state.m2);
+  $("month-from").disabled = $("month-to").disabled = !state.year;
+}
+
+// --- links to the records behind a figure --------------------------------------------------
 
 // A link to the records behind a figure: the same narrowing, as URL parameters.
 function recordsHref(kind, extra = {}) {
   const params = new URLSearchParams({ kind });
-  const r = extra.region ?? region();
-  if (r) params.set("region", r);
   const { from, to } = range();
-  if (from) params.set("from", from);
-  if (to) params.set("to", to);
-  for (const [k, v] of Object.entries(extra)) if (v !== null && v !== undefined && k !== "region") params.set(k, v);
+  const all = { region: state.region, industry: state.industry, from, to, ...extra };
+  for (const [k, v] of Object.entries(all)) if (v !== null && v !== undefined) params.set(k, v);
   return `/dashboard/records?${params}`;
+}
+
+// `findings` know no industry: under an industry narrowing their counts are not linked
+// rather than linked to a wider list than the figure counts.
+function findingsHref(extra) {
+  return state.industry ? null : recordsHref("findings", extra);
 }
 
 function figure(value, href, label) {
   if (!value) return el("td", { text: fmt.int(value) });
+  if (!href) return el("td", { text: fmt.int(value), title: "按行业筛选时无法列出合规发现明细" });
   return el("td", {}, el("a", { href, "aria-label": `${label}：${value}，查看明细`, text: fmt.int(value) }));
 }
 
+function rate(ratio, href, label) {
+  if (ratio === null || ratio === undefined || !href) return el("td", { text: fmt.pct(ratio) });
+  return el("td", {}, el("a", { href, "aria-label": `${label}：${fmt.pct(ratio)}，查看明细`, text: fmt.pct(ratio) }));
+}
+
+// --- sections ----------------------------------------------------------------------------
+
 function renderCrumbs() {
-  const items = [{ code: null, name: "辖区全部", index: -1 }, ...state.crumbs.map((c, index) => ({ ...c, index }))];
+  const items = [{ code: null, name: "辖区全部" }, ...crumbs];
   $("crumbs").replaceChildren(
     ...items.map((c, i) =>
       el(
@@ -84,16 +172,40 @@ function renderCrumbs() {
         {},
         i === items.length - 1
           ? el("span", { "aria-current": "location", text: c.name })
-          : el("button", { type: "button", class: "link", text: c.name, onclick: () => goUp(c.index) }),
+          : el("button", { type: "button", class: "link", text: c.name, onclick: () => goUp(i) }),
       ),
     ),
   );
+  const chips = [];
+  if (state.industry) {
+    const name = industryName ?? state.industry;
+    chips.push(el("li", {}, el("span", { text: `行业：${name}` }), " ", el("button", { type: "button", class: "link", text: "取消", "aria-label": `取消行业筛选：${name}`, onclick: () => go({ industry: null }) })));
+  }
+  if (state.year && (state.m1 !== 1 || state.m2 !== 12)) {
+    const text = state.m1 === state.m2 ? `${state.m1}月` : `${state.m1}–${state.m2}月`;
+    chips.push(el("li", {}, el("span", { text: `月份：${text}` }), " ", el("button", { type: "button", class: "link", text: "取消", "aria-label": `取消月份筛选：${text}`, onclick: () => go({ m1: 1, m2: 12 }) })));
+  }
+  $("narrowing").replaceChildren(...chips);
+  $("narrowing").hidden = !chips.length;
 }
 
 function goUp(index) {
-  state.crumbs = state.crumbs.slice(0, index + 1);
-  state.level = ["PROVINCE", "CITY", "COUNTY"][Math.min(state.crumbs.length, 2)];
-  load();
+  // index 0 is the whole jurisdiction; index i the i-th crumb, whose level comes next.
+  const crumb = crumbs[index - 1];
+  go({ region: crumb?.code ?? null, level: LEVELS[Math.min(index, 2)] });
+}
+
+function setCrumbs(here) {
+  const chain = [];
+  for (let r = here; r; r = r.parent) chain.unshift(r);
+  // The crumbs start below the jurisdiction's top: the regions the board drilled through.
+  crumbs = state.region ? chain.slice(-depthOf(chain)).map((r) => ({ code: r.code, name: r.name ?? names.get(r.code) ?? r.code })) : [];
+  if (state.region && !crumbs.length) crumbs = [{ code: state.region, name: names.get(state.region) ?? state.region }];
+}
+
+// How many levels the board is below the top: a region drilled at level CITY is one deep.
+function depthOf(chain) {
+  return Math.max(1, Math.min(chain.length, LEVELS.indexOf(state.level)));
 }
 
 function drill(group) {
@@ -102,9 +214,8 @@ function drill(group) {
     location.href = recordsHref("serviceRecords", { region: group.region.code });
     return;
   }
-  state.crumbs.push({ code: group.region.code, name: group.region.name ?? group.region.code });
-  state.level = next;
-  load();
+  names.set(group.region.code, group.region.name ?? group.region.code);
+  go({ region: group.region.code, level: next });
 }
 
 function renderRegions(groups) {
@@ -112,6 +223,7 @@ function renderRegions(groups) {
   const rows = groups.map((g) => {
     const name = g.region?.name ?? g.region?.code ?? "—";
     const code = g.region?.code;
+    if (code && g.region?.name) names.set(code, g.region.name);
     return el(
       "tr",
       { "data-region": code },
@@ -124,8 +236,8 @@ function renderRegions(groups) {
       ),
       figure(g.unitsCovered, recordsHref("insuredUnits", { region: code }), `${name}覆盖单位`),
       figure(g.services.delivered, recordsHref("serviceRecords", { region: code, status: "COMPLETED" }), `${name}完成服务`),
-      el("td", { text: fmt.pct(g.followUp.onTimeRate.ratio) }),
-      figure(g.followUp.overdue, recordsHref("findings", { region: code, rule: "FOLLOWUP", state: "OVERDUE" }), `${name}逾期未回访`),
+      rate(g.followUp.onTimeRate.ratio, findingsHref({ region: code, rule: "FOLLOWUP" }), `${name}回访按时率`),
+      figure(g.followUp.overdue, findingsHref({ region: code, rule: "FOLLOWUP", state: "OVERDUE" }), `${name}逾期未回访`),
       figure(g.majorHazards.untold, recordsHref("serviceRecords", { region: code, untold: "1" }), `${name}未告知重大隐患`),
       figure(g.complaints.filed, recordsHref("complaints", { region: code }), `${name}投诉`),
     );
@@ -146,26 +258,41 @@ function renderRegions(groups) {
   });
 }
 
+// Every industry is a row (the table scrolls); the chart shows the twelve busiest.
 function renderIndustries(groups) {
-  const top = [...groups].sort((a, b) => b.services.delivered - a.services.delivered).slice(0, 12);
-  const rows = top.map((g) => {
+  const sorted = [...groups].sort((a, b) => b.services.delivered - a.services.delivered);
+  if (state.industry) industryName = groups.find((g) => g.industry?.code === state.industry)?.industry?.name ?? industryName;
+  const rows = sorted.map((g) => {
     const name = g.industry?.name ?? g.industry?.code ?? "—";
+    const code = g.industry?.code;
     return el(
       "tr",
-      {},
-      el("th", { scope: "row", text: name }),
-      figure(g.unitsCovered, recordsHref("insuredUnits", { industry: g.industry?.code }), `${name}覆盖单位`),
-      figure(g.services.delivered, recordsHref("serviceRecords", { industry: g.industry?.code, status: "COMPLETED" }), `${name}完成服务`),
+      { "data-industry": code },
+      el(
+        "th",
+        { scope: "row" },
+        code && !state.industry
+          ? el("button", { type: "button", class: "link", text: name, "aria-label": `${name}：只看该行业`, onclick: () => { industryName = name; go({ industry: code }); } })
+          : el("span", { text: name }),
+      ),
+      figure(g.unitsCovered, recordsHref("insuredUnits", { industry: code }), `${name}覆盖单位`),
+      figure(g.services.delivered, recordsHref("serviceRecords", { industry: code, status: "COMPLETED" }), `${name}完成服务`),
+      figure(g.majorHazards.untold, recordsHref("serviceRecords", { industry: code, untold: "1" }), `${name}未告知重大隐患`),
+      figure(g.complaints.filed, recordsHref("complaints", { industry: code }), `${name}投诉`),
     );
   });
   $("industry-table").replaceChildren(
-    top.length ? table(`完成服务最多的${top.length}个行业`, ["行业", "覆盖单位", "完成服务"], rows) : el("p", { class: "muted", text: "无数据" }),
+    sorted.length
+      ? table(`各行业（${sorted.length}个，点击行业名称只看该行业）`, ["行业", "覆盖单位", "完成服务", "未告知重大隐患", "投诉"], rows)
+      : el("p", { class: "muted", text: "无数据" }),
   );
+  const top = sorted.slice(0, 12);
   barChart($("industry-chart"), {
-    title: "各行业完成服务数",
+    title: top.length < sorted.length ? `完成服务最多的${top.length}个行业（点击柱形只看该行业）` : "各行业完成服务数（点击柱形只看该行业）",
     labels: top.map((g) => g.industry?.name ?? g.industry?.code ?? "—"),
     series: [{ name: "完成服务", values: top.map((g) => g.services.delivered) }],
     horizontal: true,
+    onClick: (i) => top[i]?.industry?.code && !state.industry && go({ industry: top[i].industry.code }),
   });
 }
 
@@ -173,21 +300,21 @@ function renderInsurers(groups) {
   const rows = groups.map((g) => {
     const name = g.insurer?.name ?? "—";
     const insurer = g.insurer?.id;
-    const overdue = (rule, value, label) =>
-      figure(value, recordsHref("findings", { insurer, rule, state: "OVERDUE" }), `${name}${label}`);
+    const finding = (rule, findingState, value, label) =>
+      figure(value, findingsHref({ insurer, rule, state: findingState }), `${name}${label}`);
     return el(
       "tr",
       {},
       el("th", { scope: "row", text: name }),
-      el("td", { text: fmt.int(g.followUp.late) }),
-      overdue("FOLLOWUP", g.followUp.overdue, "逾期未回访"),
-      el("td", { text: fmt.int(g.archive.organised.late) }),
-      overdue("ARCHIVE", g.archive.organised.overdue, "逾期未归档"),
+      finding("FOLLOWUP", "LATE", g.followUp.late, "回访逾期完成"),
+      finding("FOLLOWUP", "OVERDUE", g.followUp.overdue, "逾期未回访"),
+      finding("ARCHIVE", "LATE", g.archive.organised.late, "归档逾期完成"),
+      finding("ARCHIVE", "OVERDUE", g.archive.organised.overdue, "逾期未归档"),
       figure(g.majorHazards.untold, recordsHref("serviceRecords", { insurer, untold: "1" }), `${name}未告知重大隐患`),
       figure(g.complaints.filed, recordsHref("complaints", { insurer }), `${name}投诉`),
       figure(g.complaints.filed - g.complaints.answered, recordsHref("complaints", { insurer, unanswered: "1" }), `${name}未答复投诉`),
-      el("td", { text: fmt.pct(g.complaints.answeredRate.ratio) }),
-      overdue("COMPLAINT", g.complaints.answer.overdue + g.complaints.verifiedAnswer.overdue, "逾期未答复投诉"),
+      rate(g.complaints.answeredRate.ratio, recordsHref("complaints", { insurer }), `${name}答复率`),
+      finding("COMPLAINT", "OVERDUE", g.complaints.answer.overdue + g.complaints.verifiedAnswer.overdue, "逾期未答复投诉"),
     );
   });
   $("insurer-table").replaceChildren(
@@ -202,23 +329,62 @@ function renderInsurers(groups) {
 }
 
 function renderOverdue(connection, insurers) {
-  const names = new Map(insurers.map((g) => [g.insurer?.id, g.insurer?.name]));
+  const byId = new Map(insurers.map((g) => [g.insurer?.id, g.insurer?.name]));
   const rows = connection.nodes.map((f) =>
     el(
       "tr",
       {},
       el("td", { class: "text" }, el("a", { href: `/dashboard/records?id=${encodeURIComponent(f.subjectId)}`, text: recordName(f.subjectId) })),
       el("td", { class: "text", text: ruleName(f.rule) }),
-      el("td", { class: "text", text: names.get(f.insurerId) ?? f.insurerId }),
+      el("td", { class: "text", text: byId.get(f.insurerId) ?? f.insurerId }),
       el("td", { text: fmt.date(f.dueOn) }),
     ),
   );
-  $("overdue").replaceChildren(
+  const parts = [
     rows.length
       ? table("已逾期未完成的事项（最早到期在前）", ["对象", "规则", "保险机构", "到期日"], rows)
       : el("p", { class: "muted", text: "没有逾期事项" }),
-    el("p", {}, el("a", { href: recordsHref("findings", { state: "OVERDUE" }), text: "查看全部逾期事项" })),
-  );
+    el("p", {}, el("a", { href: recordsHref("findings", { state: "OVERDUE", industry: null }), text: "查看全部逾期事项" })),
+  ];
+  // replaceChildren would print a null as text: the note only when it applies.
+  if (state.industry) parts.splice(1, 0, el("p", { class: "note", text: "逾期事项不按行业筛选：此处为地区内全部行业。" }));
+  $("overdue").replaceChildren(...parts);
+}
+
+function renderTrend(groups) {
+  const y = Number(state.year);
+  const months = Array.from({ length: 12 }, (_, i) => i + 1);
+  const byMonth = new Map(groups.map((g) => [g.month, g]));
+  const at = (m) => byMonth.get(`${y}-${pad(m)}`);
+  const services = months.map((m) => at(m)?.services.delivered ?? 0);
+  const complaints = months.map((m) => at(m)?.complaints.filed ?? 0);
+  const hazards = months.map((m) => at(m)?.majorHazards.found ?? 0);
+  const labels = months.map((m) => `${m}月`);
+  const only = (m) => go({ m1: m, m2: m });
+  lineChart($("trend-chart"), {
+    title: `${y}年逐月趋势（点击月份只看该月）`,
+    labels,
+    series: [
+      { name: "完成服务", values: services },
+      { name: "投诉", values: complaints },
+      { name: "重大隐患", values: hazards },
+    ],
+    onClick: (i) => only(i + 1),
+  });
+  const rows = months.map((m, i) => {
+    const span = { from: monthStart(y, m), to: monthStart(y, m + 1) };
+    const chosen = m >= state.m1 && m <= state.m2 && (state.m1 !== 1 || state.m2 !== 12);
+    return el(
+      "tr",
+      { "data-month": `${y}-${pad(m)}`, class: chosen ? "chosen" : null },
+      el("th", { scope: "row" }, el("button", { type: "button", class: "link", text: labels[i], "aria-label": `只看${y}年${labels[i]}`, onclick: () => only(m) })),
+      figure(services[i], recordsHref("serviceRecords", { status: "COMPLETED", ...span }), `${labels[i]}完成服务`),
+      figure(complaints[i], recordsHref("complaints", span), `${labels[i]}投诉`),
+      // Every major hazard found is one R-6.2 finding (told or not), dated by its finding.
+      figure(hazards[i], findingsHref({ rule: "MAJOR_HAZARD", ...span }), `${labels[i]}重大隐患`),
+    );
+  });
+  $("trend-table").replaceChildren(table(`${y}年逐月（点击月份只看该月）`, ["月份", "完成服务", "投诉", "重大隐患"], rows));
 }
 
 async function loadTrend() {
@@ -227,72 +393,47 @@ async function loadTrend() {
     $("trend-chart").hidden = true;
     return;
   }
+  // The whole year, whatever the month range: the trend is where a month is chosen.
   const y = Number(state.year);
-  const months = Array.from({ length: 12 }, (_, i) => i + 1);
-  const day = (yy, m) => `${yy}-${String(m).padStart(2, "0")}-01`;
-  // Twelve aliases of one statement each, in one request.
-  const fields = months
-    .map((m) => {
-      const to = m === 12 ? day(y + 1, 1) : day(y, m + 1);
-      return `m${m}: stats(groupBy: [], filter: {region: $region, from: "${day(y, m)}", to: "${to}"}) {
-        groups { services { delivered } complaints { filed } majorHazards { found } } }`;
-    })
-    .join("\n");
-  const data = await gql(`query Trend($region: String) { ${fields} }`, { region: region() });
-  const pick = (m, f) => f(data[`m${m}`].groups[0]) ?? 0;
-  const services = months.map((m) => pick(m, (g) => g?.services.delivered));
-  const complaints = months.map((m) => pick(m, (g) => g?.complaints.filed));
-  const hazards = months.map((m) => pick(m, (g) => g?.majorHazards.found));
-  const labels = months.map((m) => `${m}月`);
-  lineChart($("trend-chart"), {
-    title: `${y}年逐月趋势`,
-    labels,
-    series: [
-      { name: "完成服务", values: services },
-      { name: "投诉", values: complaints },
-      { name: "重大隐患", values: hazards },
-    ],
-  });
-  const rows = months.map((m, i) =>
-    el(
-      "tr",
-      {},
-      el("th", { scope: "row", text: labels[i] }),
-      figure(services[i], recordsHref("serviceRecords", { status: "COMPLETED", from: day(y, m), to: m === 12 ? day(y + 1, 1) : day(y, m + 1) }), `${labels[i]}完成服务`),
-      el("td", { text: fmt.int(complaints[i]) }),
-      el("td", { text: fmt.int(hazards[i]) }),
-    ),
-  );
-  $("trend-table").replaceChildren(table(`${y}年逐月`, ["月份", "完成服务", "投诉", "重大隐患"], rows));
+  const data = await gql(TREND, { filter: filter({ from: `${y}-01-01`, to: `${y + 1}-01-01` }) });
+  renderTrend(data.trend.groups);
 }
 
+let loading = 0; // answers of an older view are dropped (a quick second drill)
+
 async function load() {
+  const mine = ++loading;
   renderCrumbs();
   const board = $("board");
   board.setAttribute("aria-busy", "true"); // until every section has its answer
   status($("region-table"), "加载中…");
   const { from, to } = range();
+  const boardAnswer = gql(BOARD, {
+    regionId: state.region ? `Region:${state.region}` : "",
+    drilled: Boolean(state.region),
+    level: state.level,
+    filter: filter(),
+  });
+  const overdue = gql(OVERDUE, { region: state.region, from, to });
+  const trend = loadTrend();
   try {
-    const data = await gql(BOARD, { region: region(), level: state.level, from, to });
+    const data = await boardAnswer;
+    if (mine !== loading) return;
+    setCrumbs(data.here ?? null);
     renderRegions(data.regions.groups);
     renderIndustries(data.industries.groups);
     renderInsurers(data.insurers.groups);
-    await Promise.all([loadOverdue(data.insurers.groups), loadTrend().catch((e) => handle(e, $("trend-table")))]);
+    renderCrumbs();
+    await Promise.all([
+      overdue.then((o) => mine === loading && renderOverdue(o.overdue, data.insurers.groups)).catch((e) => handle(e, $("overdue"))),
+      trend.catch((e) => handle(e, $("trend-table"))),
+    ]);
   } catch (error) {
     handle(error, $("region-table"));
+    overdue.catch(() => {});
+    trend.catch(() => {});
   } finally {
-    board.setAttribute("aria-busy", "false");
-  }
-}
-
-async function loadOverdue(insurers) {
-  status($("overdue"), "加载中…");
-  const { from, to } = range();
-  try {
-    const data = await gql(OVERDUE, { region: region(), from, to });
-    renderOverdue(data.overdue, insurers);
-  } catch (error) {
-    handle(error, $("overdue"));
+    if (mine === loading) board.setAttribute("aria-busy", "false");
   }
 }
 
@@ -331,7 +472,7 @@ async function search(event) {
           totalCount hits { id type title snippets { field text } }
         }
       }`,
-      { text, filter: region() ? { region: region() } : null },
+      { text, filter: state.region ? { region: state.region } : null },
     );
     renderHits(data.search);
   } catch (error) {
@@ -378,12 +519,19 @@ async function start() {
   $("board").hidden = false;
   $("who").hidden = false;
   $("who").textContent = `当前用户：${data.viewer.displayName}`;
-  // Years with completed services (a policy reaches into years that have none yet).
-  const active = data.years.groups.filter((g) => g.year && g.services.delivered > 0);
-  const years = active.map((g) => g.year).sort((a, b) => b - a);
+  // Years from the first completed service to the last (a policy reaches into years that
+  // have none yet), newest first; years are years in China.
+  const yearOf = (connection) => Number(fmt.date(connection.nodes[0]?.completedAt ?? "").slice(0, 4)) || null;
+  const [first, last] = [yearOf(data.first), yearOf(data.last)];
+  years = first && last ? Array.from({ length: last - first + 1 }, (_, i) => last - i) : [];
   $("year").replaceChildren(el("option", { value: "", text: "全部年度" }), ...years.map((y) => el("option", { value: y, text: `${y}年` })));
-  state.year = years.length ? String(years[0]) : "";
-  $("year").value = state.year;
+  const monthOptions = () => Array.from({ length: 12 }, (_, i) => el("option", { value: i + 1, text: `${i + 1}月` }));
+  $("month-from").replaceChildren(...monthOptions());
+  $("month-to").replaceChildren(...monthOptions());
+  readUrl();
+  // The view as the URL holds it, written out in full (the default year made explicit).
+  history.replaceState(null, "", urlOf());
+  syncControls();
   await load();
 }
 
@@ -398,8 +546,20 @@ $("logout").addEventListener("click", () => {
   token.clear();
   showLogin("已退出。");
 });
-$("year").addEventListener("change", () => {
-  state.year = $("year").value;
+$("year").addEventListener("change", () => go({ year: $("year").value, m1: 1, m2: 12 }));
+$("month-from").addEventListener("change", () => {
+  const m1 = Number($("month-from").value);
+  go({ m1, m2: Math.max(m1, state.m2) });
+});
+$("month-to").addEventListener("change", () => {
+  const m2 = Number($("month-to").value);
+  go({ m1: Math.min(state.m1, m2), m2 });
+});
+// Back and forward step through the drills: the view is read again from the URL.
+window.addEventListener("popstate", () => {
+  if ($("board").hidden) return;
+  readUrl();
+  syncControls();
   load();
 });
 $("search-form").addEventListener("submit", search);

@@ -3,18 +3,19 @@
 // or CSV to the existing POST /bulk/{kind} with a progress bar and the server's per-line
 // report, and its scorecard (`findingScorecard`). The insurer is the token's.
 import { el, fmt, gql, recordName, ruleName, showError, table, token } from "./api.js";
-import { $, recordFromUrl, session, todayInChina } from "./self.js";
+import { $, daysLeft, recordFromUrl, session, todayInChina } from "./self.js";
 
 const STATE_NAME = { MET: "按时", LATE: "逾期完成", OVERDUE: "已逾期", DUE_SOON: "即将到期", PENDING: "未到期", UNKNOWN: "无法判定" };
 
-// Overdue items of the last year (by the day their clock started): the findings come oldest
-// first, and years-old ones would otherwise fill the list.
-const QUEUE = `query Queue($since: Date!) {
-  open: findings(first: 200, filter: { states: [DUE_SOON, PENDING] }) {
-    pageInfo { hasNextPage } nodes { rule state dueOn subjectId unitId evidence { startedAt workingDays } }
-  }
-  overdue: findings(first: 50, filter: { states: [OVERDUE], from: $since }) {
-    pageInfo { hasNextPage } nodes { rule state dueOn subjectId unitId evidence { startedAt workingDays } }
+// The queue comes from the server in due-day order (findings' orderBy DUE_DATE: the keyset
+// runs across pages, so "more" continues the order rather than sorting each page here).
+// Overdue items are those of the last year (by the day their clock started): years-old ones
+// would otherwise fill the list.
+const QUEUE_PAGE = 25;
+const QUEUE = `query Queue($filter: FindingFilter!, $after: String) {
+  findings(first: ${QUEUE_PAGE}, after: $after, filter: $filter, orderBy: { field: DUE_DATE, direction: ASC }) {
+    pageInfo { hasNextPage endCursor }
+    nodes { rule state dueOn workingDaysLeft subjectId unitId evidence { startedAt workingDays } }
   }
 }`;
 
@@ -23,7 +24,6 @@ const SCORECARD = `query Scorecard {
   insurers(first: 10) { nodes { id name } }
 }`;
 
-const byDue = (a, b) => String(a.dueOn ?? "9999").localeCompare(String(b.dueOn ?? "9999"));
 const cell = (c) => (c instanceof Node ? el("td", { class: "text" }, c) : el("td", { class: "text", text: c }));
 const row = (head, ...cells) => el("tr", {}, el("th", { scope: "row" }, head), cells.map(cell));
 const numbers = (head, ...cells) => el("tr", {}, el("th", { scope: "row" }, head), cells.map((c) => el("td", { text: c })));
@@ -34,53 +34,63 @@ function link(id) {
   return el("a", { href: `/insurer?record=${encodeURIComponent(id)}`, text: recordName(id) });
 }
 
-const SHOWN = 25; // rows of a list shown at first; the rest behind a button
+function findingRow(f) {
+  const clock = f.evidence.workingDays
+    ? `${f.evidence.workingDays} 个工作日（${fmt.date(f.evidence.startedAt)} 起算）`
+    : `${fmt.date(f.evidence.startedAt)} 起算`;
+  const r = row(fmt.date(f.dueOn), daysLeft(f), STATE_NAME[f.state] ?? f.state, ruleName(f.rule), link(f.subjectId), f.unitId ? recordName(f.unitId) : "本机构", clock);
+  r.dataset.due = f.dueOn ?? "";
+  return r;
+}
 
-function capped(caption, nodes, more, className) {
-  const rows = findingRows(nodes);
-  const count = `${nodes.length}${more ? "+" : ""}`;
-  const box = el("div", {}, table(caption(count), HEADERS, rows.slice(0, SHOWN), className));
-  if (rows.length > SHOWN) {
-    const button = el("button", { type: "button", text: `显示全部 ${count} 项` });
-    button.addEventListener("click", () => {
-      box.replaceChildren(table(caption(count), HEADERS, rows, className));
-      box.querySelector("tbody th")?.setAttribute("tabindex", "-1");
-      box.querySelector("tbody th")?.focus();
-    });
-    box.append(button);
+const HEADERS = ["到期日", "剩余", "状态", "规则", "对象", "投保单位", "期限"];
+
+/** One list of the queue: the first page, and a button that appends the next one in the
+ * same server order. */
+async function queueList(target, filter, caption, empty, className) {
+  const first = await gql(QUEUE, { filter });
+  if (!first.findings.nodes.length) {
+    target.replaceChildren(el("p", { class: "muted", role: "status", text: empty }));
+    return;
   }
-  return box;
+  const rows = first.findings.nodes.map(findingRow);
+  const shown = table(caption, HEADERS, rows, className);
+  const body = shown.querySelector("tbody");
+  const more = el("button", { type: "button", text: "加载后续事项" });
+  const failed = el("div", { "aria-live": "assertive" });
+  let page = first.findings.pageInfo;
+  const count = () => {
+    shown.querySelector("caption").textContent = `${caption}（已显示 ${body.children.length} 项${page.hasNextPage ? "，按到期日续载" : "，共计"}）`;
+    more.hidden = !page.hasNextPage;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await gql(QUEUE, { filter, after: page.endCursor });
+      const added = table("", HEADERS, next.findings.nodes.map(findingRow)).querySelectorAll("tbody tr");
+      const firstAdded = added[0];
+      body.append(...added);
+      page = next.findings.pageInfo;
+      count();
+      firstAdded?.querySelector("th")?.setAttribute("tabindex", "-1");
+      firstAdded?.querySelector("th")?.focus();
+    } catch (error) {
+      showError(failed, error);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  count();
+  target.replaceChildren(shown, more, failed);
 }
-
-function findingRows(nodes) {
-  return [...nodes].sort(byDue).map((f) =>
-    row(
-      fmt.date(f.dueOn),
-      STATE_NAME[f.state] ?? f.state,
-      ruleName(f.rule),
-      link(f.subjectId),
-      f.unitId ? recordName(f.unitId) : "本机构",
-      f.evidence.workingDays ? `${f.evidence.workingDays} 个工作日（${fmt.date(f.evidence.startedAt)} 起算）` : `${fmt.date(f.evidence.startedAt)} 起算`,
-    ),
-  );
-}
-
-const HEADERS = ["到期日", "状态", "规则", "对象", "投保单位", "期限"];
 
 async function loadQueue() {
   const since = new Date(`${todayInChina()}T00:00:00Z`);
   since.setUTCFullYear(since.getUTCFullYear() - 1);
-  const { open, overdue } = await gql(QUEUE, { since: since.toISOString().slice(0, 10) });
-  $("queue").replaceChildren(
-    open.nodes.length
-      ? capped((n) => `未到期的义务 ${n} 项（最先到期的在前）`, open.nodes, open.pageInfo.hasNextPage, "text queue")
-      : el("p", { class: "muted", role: "status", text: "没有未到期的义务。" }),
-  );
-  $("overdue").replaceChildren(
-    overdue.nodes.length
-      ? capped((n) => `已逾期 ${n} 项（近一年内起算）`, overdue.nodes, overdue.pageInfo.hasNextPage, "text")
-      : el("p", { class: "muted", text: "没有已逾期的事项。" }),
-  );
+  await Promise.all([
+    queueList($("queue"), { states: ["DUE_SOON", "PENDING"] }, "未到期的义务（最先到期的在前）", "没有未到期的义务。", "text queue"),
+    queueList($("overdue"), { states: ["OVERDUE"], from: since.toISOString().slice(0, 10) }, "已逾期（近一年内起算，最早到期的在前）", "没有已逾期的事项。", "text overdue"),
+  ]);
 }
 
 async function loadScorecard() {

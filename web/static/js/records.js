@@ -63,6 +63,7 @@ const KINDS = {
     }`,
     filter: () => ({
       region: params.get("region"),
+      industry: list("industry"),
       insurer: list("insurer"),
       unanswered: params.get("unanswered") ? true : null,
       filedFrom: instant(params.get("from")),

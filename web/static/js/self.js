@@ -32,6 +32,16 @@ export function nowInChina() {
 
 export const todayInChina = () => nowInChina().slice(0, 10);
 
+/** A finding's working days left to its due day, as the server counted them on the
+ * ruleset's holiday calendar (findings' workingDaysLeft): never worked out in the page. */
+export function daysLeft(f) {
+  const n = f.workingDaysLeft;
+  if (n === null || n === undefined) return f.dueOn ? "日历未覆盖" : "—";
+  if (n > 0) return `剩 ${n} 个工作日`;
+  if (n === 0) return f.state === "OVERDUE" ? "已逾期" : "今天到期";
+  return `逾期 ${-n} 个工作日`;
+}
+
 // An instant shown as its minute in China.
 const CHINA_MINUTE = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai",

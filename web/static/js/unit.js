@@ -3,7 +3,7 @@
 // deadlines (R-6.4-complaint), its fee ledger (R-7.3-ledger) and its findings. Which unit is
 // the token's business: the page asks for "my" units and never takes a unit id from the URL.
 import { CATEGORY, el, fmt, gql, recordName, ruleName, showError, status, table } from "./api.js";
-import { $, OUTCOME, chinaInstant, minute, nowInChina, recordFromUrl, session, submit, success } from "./self.js";
+import { $, OUTCOME, chinaInstant, daysLeft, minute, nowInChina, recordFromUrl, session, submit, success } from "./self.js";
 
 const STATE_NAME = { MET: "按时", LATE: "逾期完成", OVERDUE: "已逾期", DUE_SOON: "即将到期", PENDING: "未到期", UNKNOWN: "无法判定" };
 const DOCUMENT = {
@@ -40,11 +40,15 @@ const PENDING = `query Pending($unitId: ID!) {
   }
 }`;
 
+// The deadlines of the same 50 newest complaints: a complaint's finding starts when it is
+// filed, so the findings newest first line up with the complaints newest first.
 const COMPLAINTS = `query MyComplaints($unitId: ID!) {
   complaints(first: 50, filter: { unit: [$unitId] }, orderBy: { field: FILED_AT, direction: DESC }) {
     nodes { id filedAt request status answeredAt answerFacts answerMeasures needsVerification extensionDays insurer { name } serviceRecord { id } }
   }
-  deadlines: findings(first: 200, filter: { rules: [COMPLAINT] }) { nodes { subjectId state dueOn evidence { workingDays } } }
+  deadlines: findings(first: 50, filter: { rules: [COMPLAINT] }, orderBy: { field: STARTED_AT, direction: DESC }) {
+    nodes { subjectId state dueOn workingDaysLeft evidence { workingDays } }
+  }
   recent: serviceRecords(first: 30, filter: { unit: [$unitId], status: [COMPLETED, CONFIRMED, DISPUTED] }, orderBy: { field: COMPLETED_AT, direction: DESC }) {
     nodes { id category completedAt }
   }
@@ -56,10 +60,11 @@ const LEDGER = `query MyLedger($unitId: ID!) {
   }
 }`;
 
+// In the server's due-day order (orderBy DUE_DATE): the first 100 are the 100 due first.
 const FINDINGS = `query MyFindings {
-  findings(first: 100, filter: { states: [OVERDUE, DUE_SOON, PENDING] }) {
+  findings(first: 100, filter: { states: [OVERDUE, DUE_SOON, PENDING] }, orderBy: { field: DUE_DATE, direction: ASC }) {
     pageInfo { hasNextPage }
-    nodes { rule state dueOn subjectId evidence { workingDays } }
+    nodes { rule state dueOn workingDaysLeft subjectId evidence { workingDays } }
   }
 }`;
 
@@ -200,7 +205,7 @@ async function loadComplaints() {
       minute(c.filedAt),
       c.request,
       c.insurer.name,
-      deadline ? `${fmt.date(deadline.dueOn)}（${deadline.evidence.workingDays ?? "—"} 个工作日）· ${STATE_NAME[deadline.state] ?? deadline.state}` : "—",
+      deadline ? `${fmt.date(deadline.dueOn)}（${deadline.evidence.workingDays ?? "—"} 个工作日）· ${STATE_NAME[deadline.state] ?? deadline.state}${c.answeredAt ? "" : ` · ${daysLeft(deadline)}`}` : "—",
       COMPLAINT_STATUS[c.status] ?? c.status,
       answer,
     );
@@ -287,12 +292,10 @@ async function loadLedger() {
 
 async function loadFindings() {
   const { findings } = await gql(FINDINGS);
-  const rows = [...findings.nodes]
-    .sort((a, b) => String(a.dueOn ?? "9").localeCompare(String(b.dueOn ?? "9")))
-    .map((f) => row(recordName(f.subjectId), ruleName(f.rule), STATE_NAME[f.state] ?? f.state, fmt.date(f.dueOn), f.evidence.workingDays ? `${f.evidence.workingDays} 个工作日` : "—"));
+  const rows = findings.nodes.map((f) => row(recordName(f.subjectId), ruleName(f.rule), STATE_NAME[f.state] ?? f.state, fmt.date(f.dueOn), daysLeft(f), f.evidence.workingDays ? `${f.evidence.workingDays} 个工作日` : "—"));
   $("findings").replaceChildren(
     rows.length
-      ? table(`未完成事项（${rows.length}${findings.pageInfo.hasNextPage ? "+" : ""} 项，按到期日）`, ["对象", "规则", "状态", "到期日", "期限"], rows, "text")
+      ? table(`未完成事项（${rows.length}${findings.pageInfo.hasNextPage ? "+" : ""} 项，按到期日）`, ["对象", "规则", "状态", "到期日", "剩余", "期限"], rows, "text")
       : el("p", { class: "muted", role: "status", text: "没有未完成的事项。" }),
   );
 }
