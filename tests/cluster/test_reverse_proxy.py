@@ -45,6 +45,7 @@ from server.settings import Settings
 from store.database import create_engine, session_factory
 from store.enums import Role
 from store.models.role_binding import RoleBinding
+from tests.cluster.complaints import COUNT, file_body, stored_keys
 from tests.cluster.proxy import Proxy, running_proxy
 from tests.factories.bulk_lines import ndjson, record_line
 from tests.factories.insurance_policy import create_policy
@@ -60,12 +61,6 @@ KILL_AT = 2.0  # seconds into the load
 # After the kill, longer than nginx.conf's fail_timeout (5 s): nginx tries A again at least
 # once, is refused, and passes that request to B.
 AFTER_KILL = 6.5
-FILE = """
-mutation File($input: FileComplaintInput!, $key: String) {
-  fileComplaint(input: $input, idempotencyKey: $key) { __typename ... on ComplaintSuccess { id } }
-}
-"""
-COUNT = {"query": "query Count { complaints(first: 1) { totalCount } }"}
 NDJSON = "application/x-ndjson"
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -116,27 +111,6 @@ async def _scalar(url: str, statement: str) -> Any:
             return (await conn.execute(text(statement))).scalar_one()
     finally:
         await engine.dispose()
-
-
-async def _stored_keys(url: str) -> list[str]:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                text("SELECT request FROM complaint WHERE request LIKE '%px-%'")
-            )
-            return [str(row[0]).rsplit(" ", 1)[-1] for row in rows]
-    finally:
-        await engine.dispose()
-
-
-def _filing(site: Site, words: str) -> dict[str, Any]:
-    return {
-        "insurerId": f"Insurer:{site.insurer_id}",
-        "unitId": f"InsuredUnit:{site.unit_id}",
-        "filedAt": "2024-03-10T09:00:00+08:00",
-        "request": words,
-    }
 
 
 def _free_port() -> int:
@@ -235,11 +209,7 @@ def _client_loop(
                     if response.status_code != 200:
                         load.errors.append(f"GET /readyz: {response.status_code}")
                 continue
-            body = (
-                {"query": FILE, "variables": {"input": _filing(site, f"代理 {key}"), "key": key}}
-                if kind == "write"
-                else COUNT
-            )
+            body = file_body(site, f"代理 {key}", key) if kind == "write" else COUNT
             for _ in range(3):
                 response = client.post("/graphql", json=body, headers=headers)
                 if response.status_code != 502:
@@ -359,7 +329,7 @@ def _run(url: str, site: Site, settings: Settings, a: Server, b: Server, proxy: 
     a.process.wait(timeout=10)
     for client in clients:
         client.join(KILL_AT + AFTER_KILL + 60)
-    stored = asyncio.run(_stored_keys(url))
+    stored = asyncio.run(stored_keys(url, "px-"))
     lost = load.acknowledged - set(stored)
     duplicates = len(stored) - len(set(stored))
 

@@ -28,7 +28,6 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from search.opensearch import OpenSearchBackend
@@ -38,6 +37,7 @@ from server.settings import Settings
 from store.database import create_engine, session_factory
 from store.enums import Role
 from store.models.role_binding import RoleBinding
+from tests.cluster.complaints import COUNT, file_body, stored_keys
 from tests.cluster.conftest import cluster
 from tests.factories.insurance_policy import create_policy
 from tests.factories.principal import create_principal
@@ -51,15 +51,6 @@ WORKERS = 4  # two cores: modest load
 LOAD_SECONDS = 8.0
 KILL_AT = 3.0  # seconds into the load
 
-FILE = """
-mutation File($input: FileComplaintInput!, $key: String) {
-  fileComplaint(input: $input, idempotencyKey: $key) {
-    __typename
-    ... on ComplaintSuccess { id replayed }
-  }
-}
-"""
-COUNT = {"query": "query Count { complaints(first: 1) { totalCount } }"}
 RECORDS = {"query": "query Records { serviceRecords { totalCount } }"}
 SEARCH = """query Search($text: String!) {
   search(text: $text, types: [COMPLAINT], first: 10) { totalCount hits { id } }
@@ -93,28 +84,6 @@ async def _prepare(url: str) -> Site:
             return Site(world.insurer.id, world.unit.id, unit_user.name, regulator.name)
     finally:
         await engine.dispose()
-
-
-async def _stored_keys(url: str) -> list[str]:
-    """The load's complaints in the database, by the key written into their text."""
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                text("SELECT request FROM complaint WHERE request LIKE '%load-%'")
-            )
-            return [str(row[0]).rsplit(" ", 1)[-1] for row in rows]
-    finally:
-        await engine.dispose()
-
-
-def _filing(site: Site, words: str) -> dict[str, Any]:
-    return {
-        "insurerId": f"Insurer:{site.insurer_id}",
-        "unitId": f"InsuredUnit:{site.unit_id}",
-        "filedAt": "2024-03-10T09:00:00+08:00",
-        "request": words,
-    }
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:
@@ -169,11 +138,7 @@ def _client_loop(
         i += 1
         key = f"load-{worker}-{i}"
         write = i % 2 == 1
-        body = (
-            {"query": FILE, "variables": {"input": _filing(site, f"负载 {key}"), "key": key}}
-            if write
-            else COUNT
-        )
+        body = file_body(site, f"负载 {key}", key) if write else COUNT
         for target in list(targets):
             try:
                 response = target.post(body, headers)
@@ -249,7 +214,7 @@ def _run(
     # 1. Written through A, read through B, found by search through B.
     filed = _ok(
         a.post(
-            {"query": FILE, "variables": {"input": _filing(site, "首次写入 配电箱 first")}},
+            file_body(site, "首次写入 配电箱 first"),
             unit,
         )
     )["fileComplaint"]
@@ -294,7 +259,7 @@ def _run(
         client.join(LOAD_SECONDS + 30)
     assert httpx.get(f"{b.base}/readyz", timeout=5).status_code == 200
 
-    stored = asyncio.run(_stored_keys(url))
+    stored = asyncio.run(stored_keys(url, "load-"))
     lost = load.acknowledged - set(stored)
     duplicates = len(stored) - len(set(stored))
 
