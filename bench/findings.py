@@ -9,6 +9,9 @@ Reads only (findings need no table of their own). Per scope and rule: the whole 
 in the database, every finding's state worked out and counted by state (``finding_rows`` of
 store/repositories/findings.py, grouped: the rows stay in the server), then all rules at once,
 then the first page of 50 through services/findings.py, as the GraphQL field runs it.
+With ``--states``/``--region``/``--from``/``--to`` (and ``--today``, ``--page``), only the
+first page under that filter, per rule and for all rules, for the first of ``--scopes``: the
+dashboard's overdue list (bench/RESULTS.md, 2026-11-29 13:20).
 The country's regulator is one identity with a jurisdiction grant per province (there is no
 region above the provinces). "Today" is the data set's reference day.
 """
@@ -86,16 +89,35 @@ def _binds() -> dict[str, object]:
 
 
 async def _first_page(
-    sessions: Sessions, scope: RowScope, size: int, rules: tuple[FindingRule, ...]
+    sessions: Sessions,
+    scope: RowScope,
+    size: int,
+    narrowing: FindingFilterInput,
+    today: date = REFERENCE_DATE,
 ) -> float:
     async with sessions() as session:
         await session.execute(text("SET LOCAL jit = off"))
         start = time.perf_counter()
         await findings(
-            session, FindingFilterInput(rules=rules), rules=RULES, today=REFERENCE_DATE,
-            first=size, scope=scope,
+            session, narrowing, rules=RULES, today=today, first=size, scope=scope
         )  # fmt: skip
         return time.perf_counter() - start
+
+
+async def _filtered(args: argparse.Namespace, sessions: Sessions, scope: RowScope) -> None:
+    """The first page under a filter, per rule and for all rules, as the dashboard asks it
+    (``--states OVERDUE --from 2026-01-01 --to 2027-01-01 --first 8``: issues 6/7)."""
+    print("| scope | rules | first page (s) |")
+    print("|---|---|---:|")
+    rules = tuple(FindingRule(r) for r in args.rules)
+    for subset in [(r,) for r in rules] + [rules]:
+        narrowing = FindingFilterInput(
+            region=args.region, rules=subset, states=args.states,
+            date_from=args.date_from, date_to=args.date_to,
+        )  # fmt: skip
+        seconds = await _first_page(sessions, scope, args.page, narrowing, args.today)
+        label = subset[0].value if len(subset) == 1 else "all"
+        print(f"| {args.scopes[0]} | {label} | {seconds:.2f} |", flush=True)
 
 
 async def main() -> None:
@@ -105,6 +127,12 @@ async def main() -> None:
     parser.add_argument("--scopes", nargs="+", default=["province", "country"])
     parser.add_argument("--rules", nargs="+", default=[r.value for r in FindingRule])
     parser.add_argument("--page", type=int, default=50)
+    # With any of these, only the first page under the filter is timed (per rule, then all).
+    parser.add_argument("--states", nargs="+", default=[])
+    parser.add_argument("--region", default=None)
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None)
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None)
+    parser.add_argument("--today", type=date.fromisoformat, default=REFERENCE_DATE)
     args = parser.parse_args()
     engine = create_engine(args.database_url)
     sessions = session_factory(engine)
@@ -117,6 +145,13 @@ async def main() -> None:
         "province": (RoleGrant(role=Role.REGULATOR, region_code=args.province),),
         "country": tuple(RoleGrant(role=Role.REGULATOR, region_code=p) for p in provinces),
     }
+    if args.states or args.region or args.date_from or args.date_to:
+        scope = Scope(
+            Identity(name="bench", display_name="bench", grants=grants[args.scopes[0]]), decide
+        )
+        await _filtered(args, sessions, scope)
+        await engine.dispose()
+        return
     rules = tuple(FindingRule(r) for r in args.rules)
     print(
         "| scope | rules | all findings (s) | first page (s) | findings | met "
@@ -127,7 +162,7 @@ async def main() -> None:
         scope = Scope(Identity(name="bench", display_name="bench", grants=grants[name]), decide)
         for subset in [(r,) for r in rules] + [rules]:
             seconds, counts = await _count(sessions, scope, subset)
-            page = await _first_page(sessions, scope, args.page, subset)
+            page = await _first_page(sessions, scope, args.page, FindingFilterInput(rules=subset))
             label = subset[0].value if len(subset) == 1 else "all"
             total = sum(counts.values())
             bad = counts["LATE"] + counts["OVERDUE"]

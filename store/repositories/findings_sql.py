@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
     bindparam,
     case,
     cast,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     false,
     literal_column,
     null,
+    or_,
     select,
     values,
 )
@@ -96,6 +98,25 @@ def reached_state(reached: ColumnElement[bool], due_ends: Any) -> ColumnElement[
         (due_ends <= soon(), label(FindingState.DUE_SOON)),
         else_=label(FindingState.PENDING),
     )
+
+
+def reachable(query: FindingQuery, due_ends: Any) -> list[ColumnElement[bool]]:
+    """For a rule stated by ``reached_state``: a condition on its due instant alone that keeps
+    every row whose state may be one the filter asks for, so that the rows that cannot be
+    (an OVERDUE list needs a due instant before today) go before the facts are grouped and
+    joined. Without MET asked for, the state is decided by the due instant; the condition
+    repeats ``reached_state``'s and the outer state filter still applies to what is kept."""
+    states = set(query.states)
+    if not states or FindingState.MET in states:
+        return []
+    ranges: list[ColumnElement[bool]] = []
+    if FindingState.OVERDUE in states:
+        ranges.append(due_ends <= today())
+    if FindingState.DUE_SOON in states:
+        ranges.append(and_(due_ends > today(), due_ends <= soon()))
+    if FindingState.PENDING in states:  # a NULL due instant falls through to PENDING
+        ranges.append(or_(due_ends > soon(), due_ends.is_(None)))
+    return [or_(*ranges)] if ranges else [false()]  # only LATE / UNKNOWN: never from this rule
 
 
 class day_of(FunctionElement[int]):
