@@ -33,6 +33,7 @@ def _input(f: gql.FindingFilter | None) -> FindingFilterInput:
     f = f or gql.FindingFilter()
     return FindingFilterInput(
         region=f.region,
+        industries=f.industries or (),
         insurer_ids=insurer_ids(f.insurers or []),
         rules=f.rules or (),
         states=f.states or (),

@@ -36,6 +36,11 @@ class FindingFilter:
         default=None,
         description="辖区行政区划代码（含下级）/ a jurisdiction: this region and all below it",
     )
+    industries: list[str] | None = strawberry.field(
+        default=None,
+        description="投保单位所属行业代码（任一）/ the insured units' industry codes (any of); "
+        "an insurer's own duties (staff training, evaluations) belong to no industry",
+    )
     insurers: list[strawberry.ID] | None = strawberry.field(
         default=None, description="保险机构全局 ID / insurers' global ids (any of)"
     )

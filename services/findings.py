@@ -60,6 +60,7 @@ from store.repositories.stats import NO_CALENDAR, DeadlineDays
 DEFAULT_PAGE = 50
 MAX_PAGE = 1000
 MAX_LIST = 100  # entries per filter list: bounds the statement's IN lists
+INDUSTRY_CODE_LENGTH = 8  # industry.code, String(8)
 # Due today, tomorrow or the day after: "due soon" (a reading aid, not a rule of the standard).
 DUE_SOON_DAYS = 3
 CURSOR_PREFIX = "finding:"
@@ -83,6 +84,7 @@ E = TypeVar("E", bound=Enum)
 @dataclass(frozen=True, slots=True)
 class FindingFilterInput:
     region: str | None = None
+    industries: Sequence[str] = ()  # the units' industry codes (any of)
     insurer_ids: Sequence[int] = ()
     rules: Sequence[FindingRule | str] = ()
     states: Sequence[FindingState | str] = ()
@@ -266,6 +268,9 @@ def validate(
     check = Checker()
     sort = check.enum("orderBy.field", order, FindingOrder)
     region = check.region_code("filter.region", data.region, required=False)
+    industries = _unique(check, "filter.industries", data.industries)
+    for i, code in enumerate(industries):
+        check.text(f"filter.industries[{i}]", code, max_len=INDUSTRY_CODE_LENGTH)
     insurers = _unique(check, "filter.insurers", data.insurer_ids)
     for i, insurer in enumerate(insurers):
         check.identifier(f"filter.insurers[{i}]", insurer)
@@ -288,6 +293,7 @@ def validate(
         order=sort,
         descending=descending,
         region_code=region,
+        industry_codes=industries,
         insurer_ids=insurers,
         states=states,
         from_day=date_from,

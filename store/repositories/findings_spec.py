@@ -108,6 +108,7 @@ class FindingQuery:
     order: FindingOrder = FindingOrder.STARTED
     descending: bool = False  # the sort key and the ties; NULL due instants stay last
     region_code: str | None = None  # the units of this jurisdiction
+    industry_codes: tuple[str, ...] = ()  # the units of these industries (any of)
     insurer_ids: tuple[int, ...] = ()
     states: tuple[FindingState, ...] = ()
     from_day: date | None = None  # the event's day in China, inclusive

@@ -220,17 +220,22 @@ def narrowed(
         conditions.append(event_at < day_start(query.to_day))
     if query.insurer_ids:
         conditions.append(insurer_id.in_(query.insurer_ids))
-    if query.region_code is not None:
+    if query.region_code is not None or query.industry_codes:
         if unit_id is None:
-            # An insurer's own duty (staff training, evaluations) lies in no region.
+            # An insurer's own duty (staff training, evaluations) lies in no region and in
+            # no industry.
             conditions.append(false())
         else:
-            # Only narrows the rows the subject's scope already lets through: regions are
-            # public.
-            units = select(InsuredUnit.id).where(
-                in_jurisdiction(InsuredUnit.region_code, query.region_code, EVERYTHING)
-            )
-            conditions.append(unit_id.in_(units))
+            # Only narrows the rows the subject's scope already lets through: regions and
+            # industries are public. One semi-join on the units for both.
+            wanted: list[ColumnElement[bool]] = []
+            if query.region_code is not None:
+                wanted.append(
+                    in_jurisdiction(InsuredUnit.region_code, query.region_code, EVERYTHING)
+                )
+            if query.industry_codes:
+                wanted.append(InsuredUnit.industry_code.in_(query.industry_codes))
+            conditions.append(unit_id.in_(select(InsuredUnit.id).where(*wanted)))
     return conditions
 
 

@@ -92,3 +92,20 @@ async def test_a_cursor_of_another_order_is_refused(session: AsyncSession) -> No
     assert [(e["code"], e["field"]) for e in error.extensions["errors"]] == [
         ("BAD_CURSOR", "after")
     ]
+
+
+async def test_an_industry_narrows_the_findings_through_the_schema(session: AsyncSession) -> None:
+    """``filter.industries`` reaches the service (the dashboard's industry narrowing): the
+    findings of C13's units are a proper part of the year's, and an unknown code has none."""
+    await build_stats_world(session)
+    every = await _pages(session, BY_DUE, first=50)
+    narrowed = await run(
+        session, QUERY, {"filter": {**YEAR_2024, "industries": ["C13"]}, "first": 50}
+    )
+    none = await run(session, QUERY, {"filter": {**YEAR_2024, "industries": ["Z99"]}})
+    assert narrowed.errors is None and none.errors is None, (narrowed.errors, none.errors)
+    assert narrowed.data is not None and none.data is not None
+    found = narrowed.data["findings"]["nodes"]
+    assert 0 < len(found) < len(every)
+    assert {n["subjectId"] for n in found} < {n["subjectId"] for n in every}
+    assert none.data["findings"]["nodes"] == []

@@ -270,6 +270,10 @@ def test_an_industry_narrows_the_whole_board(site: Site, page: Page) -> None:
     assert page.locator("#industry-table tbody tr").count() == 1
     assert _services(page, GUANGDONG) == delivered  # the province, this industry only
     assert page.is_visible("#narrowing :text('行业：')")
+    # The overdue list and its link are narrowed to the industry too (`findings(filter:
+    # {industries})`), not the region's every industry.
+    overdue = urlparse(str(page.get_attribute("#overdue a[href*='kind=findings']", "href")))
+    assert parse_qs(overdue.query)["industry"] == [code]
     page.click(f"#region-table tr[data-region='{GUANGDONG}'] td:nth-child(3) a")
     page.wait_for_selector("#records caption")
     assert _query(page)["industry"] == [code]

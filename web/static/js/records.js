@@ -94,6 +94,7 @@ const KINDS = {
     }`,
     filter: () => ({
       region: params.get("region"),
+      industries: list("industry"),
       insurers: list("insurer"),
       rules: list("rule"),
       states: list("state"),
