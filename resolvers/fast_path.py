@@ -19,7 +19,9 @@ operation (resolvers/root.py lists them):
   is left to the normal path too (nothing was sent to the database yet);
 - the statement timeout (limits/timeout.py), the read (resolvers/compiled/read.py, the very
   function the field's resolver calls), an error located as graphql-core locates it and
-  logged as strawberry logs it, a timeout given its code;
+  logged as strawberry logs it, a timeout given its code; on PostgreSQL the read is sent
+  alone, without BEGIN and COMMIT, its time limited by the driver (store/alone.py: one
+  round trip where the transaction costs three, and none of the Session's bookkeeping);
 - the transaction ended as RequestTransaction ends it, the audit entry as AuditTrail makes
   it, then the errors masked as MaskErrors masks them — in the extensions' exit order.
 
@@ -31,6 +33,7 @@ statements and audit entries. ``ANZEXIAN_GRAPHQL_FAST_PATH=false`` turns it off.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +53,7 @@ from graphql import (
     specified_rules,
 )
 from graphql.execution.values import get_variable_values
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import ExecutionResult
 
 from resolvers.audit_trail import record_operation
@@ -63,6 +67,10 @@ from resolvers.limits.timeout import Armed, arm, refusals
 from resolvers.masking import mask_errors
 from resolvers.transaction import end_transaction
 from services.audit import AuditOperationKind
+from store.alone import send_alone
+
+# Operations whose plans are kept (distinct document texts and names of a process's clients).
+PLANS_KEPT = 512
 
 # The rules strawberry validates an operation with (its ExecutionContext's default): a
 # document counts as checked only if it passed these (documents.py keys them by rule set).
@@ -79,6 +87,7 @@ class _Plan:
     field: GraphQLField
     read: RootRead
     fragments: dict[str, FragmentDefinitionNode]
+    cost: int | None  # the document's cost when no variable changes it (limits/cost.py)
 
     @property
     def key(self) -> str:
@@ -87,20 +96,48 @@ class _Plan:
 
 class FastPath:
     def __init__(
-        self, schema: strawberry.Schema, limits: OperationLimits, known: KnownDocuments
+        self,
+        schema: strawberry.Schema,
+        limits: OperationLimits,
+        known: KnownDocuments,
+        engine: AsyncEngine,
     ) -> None:
         self.schema = schema
+        self.engine = engine  # the requests' sessions' (reads sent alone: store/alone.py)
         self.limits = limits
         self.known = known  # the operation guard's own (resolvers/limits/__init__.py)
         query_type = schema._schema.query_type
         assert query_type is not None
         self.query_type: GraphQLObjectType = query_type
         self.masking = mask_errors()
+        self._plans: OrderedDict[tuple[str, str | None], _Plan | None] = OrderedDict()
+
+    def answers(self, query: str, operation_name: str | None) -> bool:
+        """Whether the operation is one the fast path may answer (``answer`` may still
+        leave it to the normal path: a cost past the caller's ceiling, a variable that
+        does not coerce)."""
+        return self._plan(query, operation_name) is not None
 
     def _plan(self, query: str, operation_name: str | None) -> _Plan | None:
+        """The operation's plan, or None: not one the fast path answers, or a document the
+        operation guard has not let through (yet). What the guard let through stays
+        valid — the schema does not change in a process —, so the answer is kept per
+        text and name (bounded: the most recent ``PLANS_KEPT``)."""
+        key = (query, operation_name)
+        plans = self._plans
+        if key in plans:
+            plans.move_to_end(key)
+            return plans[key]
         document = self.known.document(query)
         if document is None or not self.known.passed(query, document, _RULES):
-            return None
+            return None  # not kept: the guard may pass it later
+        plan = self._plan_of(document, operation_name)
+        plans[key] = plan
+        if len(plans) > PLANS_KEPT:
+            plans.popitem(last=False)
+        return plan
+
+    def _plan_of(self, document: DocumentNode, operation_name: str | None) -> _Plan | None:
         operation: OperationDefinitionNode | None = None
         fragments: dict[str, FragmentDefinitionNode] = {}
         for definition in document.definitions:
@@ -131,7 +168,10 @@ class FastPath:
         read = ROOT_READS.get(resolver) if resolver is not None else None
         if read is None:
             return None
-        return _Plan(document, operation, node, field, read, fragments)
+        estimate = cost.CostEstimate(self.schema._schema, document)
+        total = estimate.total()
+        fixed = None if estimate.read_variables else total
+        return _Plan(document, operation, node, field, read, fragments, fixed)
 
     async def answer(
         self,
@@ -149,11 +189,24 @@ class FastPath:
         if prepared is None:
             return None
         plan, coerced, arguments = prepared
+        milliseconds = self.limits.statement_timeout_ms
+        armed: Armed | None = None
         try:
-            armed = await arm(context.session, self.limits.statement_timeout_ms)
+            # PostgreSQL: the one read goes alone, without BEGIN and COMMIT, limited by the
+            # driver (store/alone.py); SQLite: in the session's transaction, as before.
+            alone = await send_alone(context.session, self.engine, milliseconds)
+            if alone is None:
+                armed = await arm(context.session, milliseconds)
         except Exception:  # no connection: the normal path meets it too, and answers it
             return None
-        result = await self._execute(plan, coerced, arguments, context, armed)
+        limited = armed is not None or (alone is not None and milliseconds > 0)
+        try:
+            result = await self._execute(plan, coerced, arguments, context, limited)
+        finally:
+            if armed is not None:
+                armed.disarm()
+            if alone is not None:
+                await alone.close()
         await end_transaction(context.session, result)
         await record_operation(
             context,
@@ -189,8 +242,11 @@ class FastPath:
             return None
         schema = self.schema._schema
         ceiling = self.limits.cost_ceiling(context.identity)
-        if cost.check(schema, plan.document, variables, ceiling) is not None:
-            return None
+        spent = (
+            plan.cost if plan.cost is not None else cost.estimate(schema, plan.document, variables)
+        )
+        if spent > ceiling:
+            return None  # the normal path refuses it (COST_LIMIT_EXCEEDED)
         definitions = plan.operation.variable_definitions or ()
         coerced = get_variable_values(schema, definitions, variables or {})
         if isinstance(coerced, list):
@@ -204,7 +260,7 @@ class FastPath:
         variables: dict[str, Any],
         arguments: dict[str, Any],
         context: RequestContext,
-        armed: Armed | None,
+        limited: bool,
     ) -> ExecutionResult:
         call = RootCall(
             schema=self.schema._schema,
@@ -233,12 +289,9 @@ class FastPath:
             errors = [error]
             # Logged before masking, as strawberry logs what the executor returned.
             self.schema._process_errors(errors, None)
-            if armed is not None:
+            if limited:
                 errors = refusals(errors, milliseconds)
             return ExecutionResult(data=None if non_null else {plan.key: None}, errors=errors)
-        finally:
-            if armed is not None:
-                armed.disarm()
 
     @staticmethod
     def _operation_name(plan: _Plan, given: str | None) -> str | None:

@@ -52,6 +52,8 @@ async def end_transaction(session: AsyncSession, result: object) -> None:
     """Commit if the operation succeeded, roll back if anything failed, close the session;
     a failed commit empties the result (shared with the fast path, resolvers/fast_path.py)."""
     try:
+        if not session.in_transaction():
+            return  # nothing was begun (a read sent alone, store/alone.py): nothing to end
         failed = result is None or bool(getattr(result, "errors", None))
         if failed:
             await session.rollback()

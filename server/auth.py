@@ -65,6 +65,7 @@ class Authenticator:
             reload_seconds=settings.auth_reload_seconds,
         )
         self.usage = ApiKeyUsage(sessions)
+        self.tokens = tokens.TokenVerifier(settings)  # signatures checked once per token
         # A token's principal and role bindings, kept for the revocation bound (the same
         # AUTH_REFRESH_SECONDS): a deactivated principal or an edited binding is seen within
         # it, and a request with a token then needs no authentication statement at all.
@@ -85,7 +86,7 @@ class Authenticator:
 
     async def _by_token(self, token: str) -> Identity:
         try:
-            claims = tokens.verify(self.settings, token)
+            claims = self.tokens.verify(token)
         except tokens.TokenError as exc:
             raise CredentialRefused(f"令牌无效：{exc}", f"invalid token: {exc}") from exc
         refusal = (await self.revocations.current()).refusal(claims)

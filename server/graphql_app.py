@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from policies.resources import Action
 from resolvers.context import RequestContext
@@ -28,6 +30,14 @@ from services.audit import AuditSink
 from services.search import SearchBackend
 
 __all__ = ["AuthenticationFailed", "GatewayGraphQL"]
+
+
+def _json_body(content_type: str | None) -> bool:
+    """``application/json``, with or without parameters (strawberry takes more, and answers
+    whatever this does not)."""
+    if content_type is None:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
 class GatewayGraphQL(GraphQL[RequestContext, None]):
@@ -58,9 +68,10 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         self.rate_limiter = RateLimiter(settings.rates)
         # One compiled read field per operation: answered without strawberry's and
         # graphql-core's per-request machinery, same response (resolvers/fast_path.py).
+        engine = sessions.kw.get("bind")
         self.fast_path = (
-            FastPath(schema, operation_limits(settings), known)
-            if settings.graphql_fast_path and known is not None
+            FastPath(schema, operation_limits(settings), known, engine)
+            if settings.graphql_fast_path and known is not None and engine is not None
             else None
         )
 
@@ -68,6 +79,9 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         try:
             if scope["type"] == "http":
                 receive = await self.gate.admit(scope, receive)
+                if self.fast_path is not None and scope["method"] == "POST":
+                    await self._post(scope, receive, send)
+                    return
             await super().__call__(scope, receive, send)
         except (AuthenticationFailed, Refused) as failure:
             code = getattr(failure, "code", "UNAUTHENTICATED")
@@ -80,6 +94,67 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             if session is not None:
                 await session.close()
 
+    async def _post(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A POST: answered by the fast path when it can, else by strawberry's view, with
+        the same request (its body is read once) and, if one was made, the same context
+        (authentication and the rate limit count once)."""
+        request = Request(scope=scope, receive=receive)
+        response = await self._fast_response(request)
+        if response is None:
+            try:
+                response = await self.run(request, context=getattr(request.state, "context", UNSET))
+            except HTTPException as e:  # as strawberry's GraphQL.__call__ answers it
+                response = PlainTextResponse(e.reason, status_code=e.status_code)
+        await response(scope, receive, send)
+
+    async def _fast_response(self, request: Request) -> Response | None:
+        """The response of an operation the fast path answers (resolvers/fast_path.py),
+        made as strawberry's view makes it — the same context, result processing, error
+        hook and response —, without the view's per-request generality (content
+        negotiation, batches, streams, uploads: about a tenth of a point lookup's CPU).
+        None for anything else, before any work is done twice: strawberry answers it."""
+        fast_path = self.fast_path
+        assert fast_path is not None
+        if not _json_body(request.headers.get("content-type")):
+            return None
+        if self._get_stream_transport_from_headers(request.headers) is not None:
+            return None  # an incremental or streamed answer was asked for
+        try:
+            data = self.decode_json(await request.body())
+        except ValueError:
+            return None  # strawberry answers 400
+        if not isinstance(data, dict):
+            return None  # a batch
+        query = data.get("query")
+        variables = data.get("variables")
+        name = data.get("operationName")
+        if (
+            not isinstance(query, str)
+            or not isinstance(variables, dict | None)
+            or not isinstance(name, str | None)
+            or not isinstance(data.get("extensions"), dict | None)
+            or not fast_path.answers(query, name)
+        ):
+            return None
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        # Kept for strawberry's view, should the fast path leave the operation to it.
+        request.state.sub_response = sub_response
+        request.state.context = context
+        note_operation(name or operation_name_of(query))
+        result = await fast_path.answer(query, variables, name, context)
+        if result is None:
+            return None
+        note_error_codes(result.errors)
+        response_data = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data, sub_response)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        made = getattr(request.state, "sub_response", None)
+        return made if isinstance(made, Response) else await super().get_sub_response(request)
+
     async def execute_single(
         self,
         request: Request,
@@ -91,15 +166,9 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
     ) -> ExecutionResult:
         # The operation's name and error codes for the metrics and the access log.
         note_operation(request_data.operation_name or operation_name_of(request_data.query))
-        result = None
-        if self.fast_path is not None and request_adapter.method == "POST":
-            result = await self.fast_path.answer(
-                request_data.query, request_data.variables, request_data.operation_name, context
-            )
-        if result is None:
-            result = await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
         note_error_codes(result.errors)
         return result
 

@@ -82,7 +82,10 @@ class Settings(BaseSettings):
     # appends them every flush seconds, or at once when a batch is waiting; a full queue
     # makes requests wait (back-pressure), never drops an entry. A crash loses what waits.
     audit_flush_seconds: float = Field(default=0.5, gt=0, le=60)
-    audit_batch: int = Field(default=500, ge=1, le=2_000)  # SQLite: 11 parameters an entry
+    # Entries a flush writes per transaction (SQLite: 11 parameters an entry). Small enough
+    # that writing one batch holds the event loop about a millisecond, not five (p99 of
+    # reads under load, bench/RESULTS.md); each batch is one statement on PostgreSQL.
+    audit_batch: int = Field(default=100, ge=1, le=2_000)
     audit_queue: int = Field(default=10_000, ge=1)
     # Full-text search (README "Search"): OpenSearch at this URL (credentials may be in it;
     # several nodes' URLs comma-separated: requests are spread, a node down is skipped);

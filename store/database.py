@@ -87,7 +87,8 @@ def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
 class BeginWithSetting(asyncpg.Connection):  # type: ignore[misc]
     """asyncpg's connection, able to send a transaction-local setting in the same message as
-    the transaction's BEGIN: one round trip instead of two (bench/RESULTS.md).
+    the transaction's BEGIN: one round trip instead of two (bench/RESULTS.md); and to limit
+    the time of a statement sent without a transaction (``limit_commands``).
 
     The GraphQL request's statement timeout (resolvers/limits/timeout.py) is ``SET LOCAL``:
     it needs the transaction, and sent as a statement of its own it cost a round trip on
@@ -100,6 +101,21 @@ class BeginWithSetting(asyncpg.Connection):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.with_begin: str | None = None
+        self._default_config: Any = self._config  # asyncpg's ConnectionConfiguration
+
+    def limit_commands(self, seconds: float | None) -> None:
+        """The driver's own time limit on each command from now on; ``None``: back to the
+        connection's default (none unless ``command_timeout`` was given when connecting).
+
+        For a statement sent outside a transaction block, where ``SET LOCAL`` has nothing
+        to hold on to (store/alone.py): asyncpg sends PostgreSQL a cancel request for a
+        command running past the limit — the server stops it as it stops one past
+        ``statement_timeout`` —, raises ``TimeoutError``, and makes the connection's next
+        command wait until the cancellation is done. asyncpg reads the limit from the
+        connection's configuration on every command (``_config``, a named tuple it never
+        changes after connecting), so replacing the tuple is the whole switch."""
+        default = self._default_config
+        self._config = default if seconds is None else default._replace(command_timeout=seconds)
 
     async def execute(
         self,
@@ -126,6 +142,12 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
+        # Most recently used first: under light load requests keep to the connections (and
+        # PostgreSQL backends) that are warm, instead of cycling through every connection a
+        # burst opened (FIFO; a point lookup took 0.1 ms longer after a burst of 16 clients,
+        # bench/RESULTS.md); the idle rest can then be closed by the server's timeouts.
+        # asyncpg's own pool works the same way.
+        pool_use_lifo=True,
         connect_args={"connection_class": BeginWithSetting},
     )
     event.listen(engine.sync_engine, "checkout", _alive)  # its pool, and any it recreates

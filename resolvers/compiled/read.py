@@ -18,7 +18,7 @@ from graphql import (
 )
 
 from resolvers.compiled.execution import Precompleted
-from resolvers.compiled.selection import TreeBuilder, _unwrap
+from resolvers.compiled.selection import OBJECT_SELECTIONS, TreeBuilder, _unwrap
 from resolvers.compiled.types import TYPES
 from resolvers.context import Info, RequestContext
 from resolvers.errors import graphql_error
@@ -72,7 +72,7 @@ def _precompleted(call: RootCall, value: Any) -> Precompleted:
 async def _object(call: RootCall, type_name: str, key: Any) -> Precompleted:
     gql_type = call.schema.get_type(type_name)
     assert isinstance(gql_type, GraphQLObjectType)
-    selection = _builder(call).object(gql_type, call.field_nodes)
+    selection = OBJECT_SELECTIONS.object(_builder(call), gql_type, call.field_nodes)
     context = call.context
     async with context.db_lock:
         value = await read_object(

@@ -93,6 +93,9 @@ class CostEstimate:
         # A fragment's cost depends only on the page size it is spread under: each is
         # computed once per page size, however often it is spread.
         self._measured: dict[tuple[str, int | None], int] = {}
+        # Whether a variable's value went into the total: if not, the document alone fixes
+        # it, and a caller may keep it per document (the fast path does).
+        self.read_variables = False
 
     def total(self) -> int:
         roots = {
@@ -169,6 +172,7 @@ class CostEstimate:
         if isinstance(value, IntValueNode):
             return int(value.value)
         if isinstance(value, VariableNode):
+            self.read_variables = True
             given = self.variables.get(value.name.value)
             # bool is an int in Python; a Boolean would fail coercion later anyway
             return given if isinstance(given, int) and not isinstance(given, bool) else None

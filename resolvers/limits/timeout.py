@@ -34,6 +34,8 @@ class StatementTimedOut(DomainError):
 
 def _timed_out(error: GraphQLError) -> bool:
     original = error.original_error
+    if isinstance(original, TimeoutError):
+        return True  # the driver's limit on a statement sent alone (store/alone.py)
     if not isinstance(original, DBAPIError):
         return False
     state = getattr(original.orig, "sqlstate", None) or getattr(original.orig, "pgcode", None)

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -170,9 +171,10 @@ def _graphql_view(app: Starlette) -> GatewayGraphQL:
     raise AssertionError("no /graphql route")
 
 
-async def _served(url: str, fast: bool) -> Served:
+async def _served(url: str, fast: bool, statement_timeout_ms: int = 10_000) -> Served:
     settings = Settings(
         database_url=url,
+        statement_timeout_ms=statement_timeout_ms,
         token_secret=SECRET,
         limit_rate="off",
         graphql_fast_path=fast,
@@ -399,3 +401,46 @@ async def test_the_page_is_read_through_the_fast_path_with_cursors(
         assert bodies[0] == bodies[1]
         pages.append(bodies[0])
     assert len(set(pages)) == 3  # three different pages
+
+
+@pytest.mark.parametrize("demo", ["postgresql"], indirect=True)
+async def test_a_read_past_the_timeout_is_answered_alike(demo: Demo) -> None:
+    """PostgreSQL: the fast path sends its read alone, without BEGIN, its time limited by
+    the driver (store/alone.py) rather than by SET LOCAL. A read waiting on a lock past the
+    limit is cancelled either way and answered STATEMENT_TIMEOUT, byte for byte alike, and
+    the pooled connection serves the next request once the lock is gone."""
+    fast = await _served(demo.url, True, statement_timeout_ms=300)
+    normal = await _served(demo.url, False, statement_timeout_ms=300)
+    body = {"query": POINT, "variables": {"id": f"ServiceRecord:{demo.inside}"}}
+    locker = await asyncpg.connect(
+        make_url(demo.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        for served in (fast, normal):
+            await _post(served, REGULATOR, body)  # the guard now knows the document
+            served.clear()
+        lock = locker.transaction()
+        await lock.start()
+        await locker.execute("LOCK TABLE service_record IN ACCESS EXCLUSIVE MODE")
+        # Bounded here: a read the limit does not cancel would wait for the lock for good.
+        answers = [
+            await asyncio.wait_for(_post(served, REGULATOR, body), 10) for served in (fast, normal)
+        ]
+        await lock.rollback()
+        assert len(fast.answered) == 1  # the fast path answered it, and timed it out
+        (f_status, f_body, f_headers), (n_status, n_body, n_headers) = answers
+        assert f_status == n_status == 200
+        assert b'"code":"STATEMENT_TIMEOUT"' in f_body
+        assert b"300 ms" in f_body
+        assert f_body == n_body and f_headers == n_headers
+        assert fast.statements == normal.statements  # the read, sent once
+        # Nothing left running, and the next read on the same pool is answered.
+        after = [await _post(served, REGULATOR, body) for served in (fast, normal)]
+        assert after[0] == after[1] and after[0][0] == 200
+        assert b'"insurer":{"id":"Insurer:' in after[0][1].replace(b" ", b"")
+    finally:
+        await locker.close()
+        for served in (fast, normal):
+            await served.client.aclose()
+            await served.app.state.search.backend.close()
+            await served.app.state.engine.dispose()

@@ -129,20 +129,49 @@ class Parameters:
         return keyset.Key(value=value, pk=self._param(f"{name}_pk"))
 
 
+class Shape:
+    """A tree's shape with its hash computed once: the plan cache's key holds it, and a
+    shape kept on a reused tree (``of_object``) is looked up without hashing the whole
+    tree again. Equal when the shapes are."""
+
+    __slots__ = ("_hash", "shape")
+
+    def __init__(self, shape: Hashable) -> None:
+        self.shape = shape
+        self._hash = hash(shape)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            isinstance(other, Shape) and self._hash == other._hash and self.shape == other.shape
+        )
+
+
 def of_object(selection: ObjectSelection, key: Any) -> Parameters:
-    """The parameters of one object by primary key (``GraphCompiler.by_key``)."""
+    """The parameters of one object by primary key (``GraphCompiler.by_key``). The walk of
+    the tree is kept on it: only the key differs from one request to the next."""
     if not isinstance(key, _SCALARS):
         raise Uncacheable(type(key).__name__)
-    walk = _Walk()
-    shape = ("object", walk.object(selection))
-    walk.parameters.values["key"] = key
-    return walk.done(shape)
+    walked = selection.walked
+    if walked is None:
+        walk = _Walk()
+        shape = Shape(("object", walk.object(selection)))
+        found = walk.parameters
+        walked = selection.walked = (shape, dict(found.values), dict(found._prefixes))
+    shape, values, prefixes = walked
+    parameters = Parameters()
+    parameters.shape = shape
+    parameters.values = {**values, "key": key}
+    parameters._prefixes = dict(prefixes)
+    return parameters
 
 
 def of_connection(entity: str, selection: ConnectionSelection) -> Parameters:
     """The parameters of a root connection (``GraphCompiler.connection``)."""
     walk = _Walk()
-    return walk.done(("connection", entity, walk.connection(entity, selection)))
+    return walk.done(Shape(("connection", entity, walk.connection(entity, selection))))
 
 
 class _Walk:

@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.alone import alone_reads
 from store.repositories.base import EVERYTHING, NO_MASK, FieldMask, RowScope
 from store.repositories.graph import audit, split
 from store.repositories.graph.compiler import GraphCompiler
@@ -86,23 +87,33 @@ class GraphRepository:
 
     def _plan(
         self, parameters: Parameters | None, build: Build, unit_of: audit.UnitOf | None
-    ) -> tuple[split.Plan, Values]:
-        """The statements for this tree and the values to run them with: the cached plan of
-        its shape when there is one (plans.py), else built — and cached when it can be."""
+    ) -> tuple[split.Plan, Values, bool]:
+        """The statements for this tree, the values to run them with, and whether the plan
+        is the cache's: the cached plan of its shape when there is one (plans.py), else
+        built — and cached when it can be."""
         dialect = self.session.get_bind().dialect.name
         key = _plan_key(dialect, self.scope, self.mask, unit_of, parameters)
         if parameters is None or key is None:
-            return self._build(dialect, build, unit_of, None), {}
+            return self._build(dialect, build, unit_of, None), {}, False
         plan = PLANS.get(key)
         if plan is None:
             plan = self._build(dialect, build, unit_of, parameters)
             PLANS.put(key, plan)
-        return plan, parameters.values
+        return plan, parameters.values, True
 
     async def _run(
         self, parameters: Parameters | None, build: Build, unit_of: audit.UnitOf | None
     ) -> tuple[str | None, audit.RowsSeen]:
-        plan, values = self._plan(parameters, build, unit_of)
+        plan, values, cached = self._plan(parameters, build, unit_of)
+        alone = alone_reads(self.session)
+        driver = None
+        if alone is not None and cached and not plan.deferred:
+            driver = alone.statement(plan.statement)
+        if alone is not None and driver is not None:
+            # The request sends its read alone, straight to the driver (store/alone.py).
+            row = await alone.one(driver, values)
+            text, seen = row[0], (None if unit_of is None else row[1])
+            return text, (audit.RowsSeen() if unit_of is None else audit.parse(seen))
         # Core, not the ORM: a read of one JSON column needs no identity map (~30% less Python).
         connection = await self.session.connection()
         row = (await connection.execute(plan.statement, values)).one()

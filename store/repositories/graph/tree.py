@@ -48,6 +48,10 @@ class ObjectSelection:
     entity: str  # registry name, e.g. "service_record"
     type_name: str  # GraphQL type name, for ids and __typename
     fields: list[tuple[str, Field]] = field(default_factory=list)
+    # The tree's shape and values as parameters.of_object walks them, kept on the tree the
+    # first time: a tree reused from request to request (resolvers/compiled/selection.py,
+    # ObjectSelections) is walked once. Not part of what the tree is.
+    walked: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
