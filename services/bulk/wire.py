@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
 from schema.ids import BadGlobalId, parse_int_id
 from services.errors import FieldError
 
@@ -35,7 +37,15 @@ def _no_constant(name: str) -> object:
 
 
 def loads(text: str) -> object:
-    return json.loads(text, parse_float=JsonFloat, parse_constant=_no_constant)
+    """One line's JSON. orjson first (a tenth of a bulk upload's CPU went to the standard
+    library's parser); what orjson refuses — integers past 64 bits, lone surrogates, and
+    lines that are not JSON at all — goes to the standard parser, so such a line gets the
+    same value or the same error as ever. orjson's floats are plain floats, which the
+    Checker refuses where JsonFloat is refused."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text, parse_float=JsonFloat, parse_constant=_no_constant)
 
 
 @dataclass(frozen=True, slots=True)
