@@ -22,7 +22,7 @@ connection invalidated if it died.
 
 ``SET LOCAL statement_timeout`` needs a transaction block, so the time limit is the
 driver's (store/database.BeginWithSetting.limit_commands): past it, PostgreSQL is asked to
-cancel the statement and the caller gets ``TimeoutError`` (answered STATEMENT_TIMEOUT,
+cancel the statement and the caller gets ``ReadTimedOut`` (answered STATEMENT_TIMEOUT,
 resolvers/limits/timeout.py).
 
 Only statements of the plan cache come here, and only those SQLAlchemy sends unchanged
@@ -52,6 +52,15 @@ _INFO_KEY = "anzexian.alone"
 
 
 _REQUIRED = object()  # a parameter the request must give (no value of the statement's own)
+
+
+class ReadTimedOut(TimeoutError):
+    """A read sent alone ran past its limit and PostgreSQL was asked to cancel it (the
+    request answers STATEMENT_TIMEOUT, resolvers/limits/timeout.py). Its own class, so that
+    no other timeout a request may meet is taken for the statement's."""
+
+    def __init__(self, seconds: float | None) -> None:
+        super().__init__(f"a statement sent alone ran past {seconds} s and was cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +181,8 @@ class AloneReads:
         driver.limit_commands(self.timeout_seconds)
         try:
             row = await driver.fetchrow(statement.sql, *arguments)
-        except TimeoutError:
-            raise  # cancelled at the limit: the caller's STATEMENT_TIMEOUT
+        except TimeoutError as error:
+            raise ReadTimedOut(self.timeout_seconds) from error
         except Exception as error:
             raise await self._as_sqlalchemy(error, statement, arguments) from error
         finally:

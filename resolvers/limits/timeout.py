@@ -23,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from resolvers.context import RequestContext
 from resolvers.limits import errors
 from services.errors import DomainError
+from store.alone import ReadTimedOut
 from store.database import BeginWithSetting
 
 QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by the timeout
@@ -34,7 +35,7 @@ class StatementTimedOut(DomainError):
 
 def _timed_out(error: GraphQLError) -> bool:
     original = error.original_error
-    if isinstance(original, TimeoutError):
+    if isinstance(original, ReadTimedOut):
         return True  # the driver's limit on a statement sent alone (store/alone.py)
     if not isinstance(original, DBAPIError):
         return False

@@ -112,13 +112,12 @@ class GraphRepository:
         if alone is not None and driver is not None:
             # The request sends its read alone, straight to the driver (store/alone.py).
             row = await alone.one(driver, values)
-            text, seen = row[0], (None if unit_of is None else row[1])
-            return text, (audit.RowsSeen() if unit_of is None else audit.parse(seen))
-        # Core, not the ORM: a read of one JSON column needs no identity map (~30% less Python).
-        connection = await self.session.connection()
-        row = (await connection.execute(plan.statement, values)).one()
+        else:
+            # Core, not the ORM: a read of one JSON column needs no identity map.
+            connection = await self.session.connection()
+            row = (await connection.execute(plan.statement, values)).one()
         text, seen = row[0], (None if unit_of is None else row[1])
-        if plan.deferred:
+        if plan.deferred:  # never sent alone (SQLite only): ``connection`` is the session's
 
             async def run(statement: Select[Any], parameters: dict[str, Any]) -> str | None:
                 value: str | None = (await connection.execute(statement, parameters)).scalar()
